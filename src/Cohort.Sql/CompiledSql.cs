@@ -11,6 +11,8 @@ public enum SqlParameterType
     Boolean,
     Date,
     Timestamp,
+    /// <summary>A <see cref="TimeSpan"/>, bound as an INTERVAL.</summary>
+    Interval,
 }
 
 /// <summary>A positional parameter, referenced in the text as <c>$Ordinal</c> (1-based).</summary>

@@ -1,0 +1,158 @@
+using Cohort.Core.Schema;
+using Cohort.Sql.Ast;
+using Cohort.Sql.Dialects;
+using Cohort.Sql.Emit;
+
+namespace Cohort.Sql.Compile;
+
+/// <summary>
+/// Rows of one model under test (the parent at the top; related or event rows inside a nested <c>where</c>),
+/// and the derived tables joined to them: one grouped pass per relationship path, sequence results, and
+/// memberships of size-limited audiences.
+/// </summary>
+internal sealed class Scope(ModelDefinition model, string alias)
+{
+    private readonly Dictionary<string, AggregatePass> _aggregatePasses = [];
+    private readonly List<IJoinedPass> _passes = [];
+
+    public ModelDefinition Model { get; } = model;
+
+    public string Alias { get; } = alias;
+
+    /// <summary>Memoised expressions per scope (e.g. inlined audience memberships).</summary>
+    public Dictionary<string, SqlExpr> Memo { get; } = [];
+
+    /// <summary>The single grouped pass for a path: conditions over the same rows share one scan.</summary>
+    public AggregatePass AggregatePassFor(RelationPath path, CompileContext ctx)
+    {
+        var signature = string.Join("/", path.Hops.Select(h => $"{h.Relationship.Name}:{h.Reversed}"));
+        if (!_aggregatePasses.TryGetValue(signature, out var pass))
+        {
+            pass = new AggregatePass(path, ctx);
+            _aggregatePasses[signature] = pass;
+            _passes.Add(pass);
+        }
+        return pass;
+    }
+
+    public void AddPass(IJoinedPass pass) => _passes.Add(pass);
+
+    /// <summary>
+    /// Emits every pass as common table expressions (inner scopes first) and returns the joins that attach
+    /// them to this scope's rows.
+    /// </summary>
+    public IReadOnlyList<SqlJoin> Finish(CompileContext ctx) =>
+        [.. _passes.Where(p => p.IsUsed).Select(p => p.Finish(ctx, this))];
+}
+
+/// <summary>A derived table left-joined to a scope's rows, one row per key of that scope at most.</summary>
+internal interface IJoinedPass
+{
+    bool IsUsed { get; }
+
+    SqlJoin Finish(CompileContext ctx, Scope owner);
+}
+
+/// <summary>
+/// One grouped scan over the rows reached by a path, computing every aggregate the conditions in its scope need
+/// (conditional aggregation with FILTER), grouped by the context key.
+/// </summary>
+internal sealed class AggregatePass : IJoinedPass
+{
+    private readonly CompileContext _ctx;
+    private readonly PathRows _rows;
+    private readonly List<SelectItem> _aggregates = [];
+    private readonly Dictionary<string, ColumnExpr> _byText = [];
+    private readonly List<SqlExpr> _filters = [];
+
+    public AggregatePass(RelationPath path, CompileContext ctx)
+    {
+        _ctx = ctx;
+        Path = path;
+        Name = ctx.NewName(path.End.Name);
+        _rows = PathRows.Build(path, ctx);
+        End = new Scope(path.End, _rows.EndAlias);
+    }
+
+    public string Name { get; }
+
+    public RelationPath Path { get; }
+
+    /// <summary>The reached rows, against which nested conditions are compiled.</summary>
+    public Scope End { get; }
+
+    public bool IsUsed => _aggregates.Count > 0;
+
+    /// <summary>Adds (or reuses) an aggregate over the rows matching <paramref name="filter"/>; returns its output column.</summary>
+    public ColumnExpr Add(AggregateKind kind, SqlExpr? argument, SqlExpr filter, IEnumerable<SqlOrder>? orderBy = null)
+    {
+        var aggregate = new AggregateExpr(kind, argument, filter is BoolExpr { Value: true } ? null : filter, [.. orderBy ?? []]);
+        var text = SqlEmitter.PrintExpression(aggregate, DuckDbDialect.Instance);
+        if (_byText.TryGetValue(text, out var existing)) return existing;
+        var column = S.Col(Name, "a" + (_aggregates.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        _aggregates.Add(new SelectItem(aggregate, column.Name));
+        _byText[text] = column;
+        _filters.Add(filter);
+        return column;
+    }
+
+    public SqlJoin Finish(CompileContext ctx, Scope owner)
+    {
+        var nested = End.Finish(ctx);
+        var statement = new SelectStatement
+        {
+            Columns = [new SelectItem(_rows.Key, "k"), .. _aggregates],
+            From = _rows.From,
+            Joins = [.. _rows.Joins, .. nested],
+            Where = Prefilter(),
+            GroupBy = [_rows.Key],
+        };
+        ctx.Ctes.Add(new CommonTableExpr(Name, statement));
+        var sourceKey = Path.Hops[0].SourceKey;
+        return new SqlJoin(JoinKind.Left, new CteSource(Name, Name), S.Eq(S.Col(Name, "k"), S.Col(owner.Alias, sourceKey)));
+    }
+
+    /// <summary>
+    /// Only rows some aggregate can use are scanned: the OR of the aggregates' filters, with the conjuncts they
+    /// all share (such as the asOf bound) factored out.
+    /// </summary>
+    private SqlExpr? Prefilter()
+    {
+        if (_filters.Any(f => f is BoolExpr { Value: true })) return null;
+        var conjunctLists = _filters.Select(Conjuncts).ToList();
+        var shared = conjunctLists[0]
+            .Where(c => conjunctLists.All(list => list.Any(o => Same(o, c))))
+            .ToList();
+        var rests = conjunctLists
+            .Select(list => S.And(list.Where(c => !shared.Any(s => Same(s, c)))))
+            .ToList();
+        var distinctRests = rests.DistinctBy(Print).ToList();
+        var either = distinctRests.Any(r => r is BoolExpr { Value: true }) ? BoolExpr.True : S.Or(distinctRests);
+        var result = S.And([.. shared, either]);
+        return result is BoolExpr { Value: true } ? null : result;
+    }
+
+    private static List<SqlExpr> Conjuncts(SqlExpr e)
+    {
+        var list = new List<SqlExpr>();
+        Collect(e);
+        return list;
+
+        void Collect(SqlExpr x)
+        {
+            if (x is BinaryExpr { Op: BinaryOp.And } b)
+            {
+                Collect(b.Left);
+                Collect(b.Right);
+            }
+            else
+            {
+                list.Add(x);
+            }
+        }
+    }
+
+    private static bool Same(SqlExpr a, SqlExpr b) => Print(a) == Print(b);
+
+    private static string Print(SqlExpr e) => SqlEmitter.PrintExpression(e, DuckDbDialect.Instance);
+}
