@@ -1,3 +1,5 @@
+using Cohort.Core.Schema;
+
 namespace Cohort.Core.Diagnostics;
 
 /// <summary>
@@ -150,4 +152,191 @@ internal static partial class Messages
 
     public static string InvalidChoice(string what, string text, IEnumerable<string> valid) =>
         $"'{text}' is not a valid {what}; use one of {string.Join(", ", valid)}.";
+}
+
+internal static partial class Messages
+{
+    // Binding conditions to the schema
+    public const string EmptyRelationPath = "A relation condition needs at least one relationship name.";
+    public const string MissingEventName = "An event condition needs at least one event name.";
+    public const string NegativeCount = "A count must not be negative.";
+    public const string FirstStepGap = "The first step of a sequence has no previous step, so it cannot have 'within'; put the overall limit on the sequence's 'within'.";
+    public const string NotFollowedByNeedsWithin = "'not_followed_by' needs 'within': how long after the last step the event must not happen.";
+
+    public static string ColumnSubject(string column, DataType type) => $"column '{column}' ({type})";
+
+    public static string TraitSubject(string trait, DataType type) => $"trait '{trait}' ({type})";
+
+    public static string AggregateSubject(string function, string column) => $"the {function} of '{column}'";
+
+    public static string OccurrenceSubject(string key) => $"'{key}'";
+
+    public static string UnknownColumn(string model, string column) => $"Model '{model}' has no column '{column}'.";
+
+    public static string UnknownTrait(string trait, string model) => $"There is no trait '{trait}' for model '{model}'.";
+
+    public static string UnknownAudience(string audience) => $"There is no audience named '{audience}'.";
+
+    public static string UnknownEventInModel(string name, string model) => $"Event model '{model}' does not hold the event '{name}'.";
+
+    public static string TraitOutsideParent(string trait, string context) =>
+        $"Trait '{trait}' can only be tested at the audience's top level, not inside a condition on model '{context}'.";
+
+    public static string TraitOfOtherModel(string trait, string traitModel, string context) =>
+        $"Trait '{trait}' is computed for model '{traitModel}', not for '{context}'.";
+
+    public static string AudienceOutsideParent(string audience, string context) =>
+        $"Membership of audience '{audience}' can only be tested at the audience's top level, not inside a condition on model '{context}'.";
+
+    public static string AudienceOverOtherModel(string audience, string model, string expected) =>
+        $"Audience '{audience}' selects '{model}', not '{expected}'; only audiences over the same model can be combined.";
+
+    public static string EmptyGroup(string kind) => $"An empty '{kind}' group means nothing; give it at least one condition.";
+
+    public static string OperatorNotValid(string op, string subject, IEnumerable<string> valid) =>
+        $"'{op}' does not apply to {subject}; use one of: {string.Join(", ", valid)}.";
+
+    public static string OperandShapeMismatch(string op, Audiences.OperandShape expected) => $"'{op}' takes {expected switch
+    {
+        Audiences.OperandShape.None => "true",
+        Audiences.OperandShape.Value => "one value",
+        Audiences.OperandShape.Values => "a list of values",
+        Audiences.OperandShape.Range => "[low, high]",
+        Audiences.OperandShape.Relative => "a duration",
+        Audiences.OperandShape.RelativeRange => "[near duration, far duration]",
+        _ => "a list of days",
+    }}.";
+
+    public static string EmptyValueList(string op) => $"The list for '{op}' is empty; give at least one value.";
+
+    public static string WrongValueType(string value, string subject, DataType type) =>
+        $"'{value}' is not a {type} value, so it cannot be compared with {subject}.";
+
+    public static string WrongTemporalValue(string value, string subject, bool timestampAllowed) => timestampAllowed
+        ? $"'{value}' is neither a date (2026-03-01) nor a timestamp with a zone (2026-03-01T09:30:00Z), as {subject} needs."
+        : $"'{value}' is not a date (2026-03-01), as {subject} needs.";
+
+    public static string TimestampWithoutZone(string value) =>
+        $"The timestamp '{value}' has no zone designator; add Z for UTC or an offset such as +01:00.";
+
+    public static string RangeReversed(string low, string high) => $"The range runs backwards: {low} is after {high}; write the lower bound first.";
+
+    public static string NegativeDuration(Audiences.Duration duration) => $"The duration '{duration}' is negative; durations count back from asOf and must be 0 or more.";
+
+    public static string AgoUnitsDiffer(Audiences.Duration near, Audiences.Duration far) =>
+        $"'between_ago' needs both durations in the same unit, found '{near}' and '{far}'.";
+
+    public static string AgoRangeReversed(Audiences.Duration near, Audiences.Duration far) =>
+        $"'between_ago' takes the nearer duration first: '{near}' is longer than '{far}'.";
+
+    public static string AnniversaryUnit(Audiences.Duration duration) =>
+        $"'anniversary_within_next' counts days; '{duration}' must be in days or weeks.";
+
+    public static string DateColumnUnit(Audiences.Duration duration) =>
+        $"A date has no time of day, so '{duration}' cannot be used on it; use days, weeks, months or years.";
+
+    public static string CalendarUnitInSequence(Audiences.Duration duration) =>
+        $"Sequences measure exact gaps, so '{duration}' (a calendar unit) cannot be used; use seconds, minutes, hours, days or weeks.";
+
+    public static string SequenceTooShort(int steps) =>
+        $"A sequence needs at least two steps, or one step and 'not_followed_by'; this one has {steps}.";
+
+    public static string WindowNeedsTimestamp(string key, string model) =>
+        $"'{key}' needs a timestamp, but model '{model}' declares none; add 'timestamp:' to the model.";
+
+    public static string PathNeedsKey(string path, string model) =>
+        $"The path '{path}' can reach the same '{model}' row more than once, so model '{model}' needs a 'primary_key' to count each row once.";
+
+    public static string AggregateNeedsNumber(string function, string column, DataType type) =>
+        $"'{function}' needs a numeric column, but '{column}' is {type}.";
+
+    public static string AggregateTest(string op) => $"An aggregate is tested with eq, ne, lt, lte, gt, gte or between, not '{op}'.";
+}
+
+internal static partial class Messages
+{
+    // Audiences
+    public const string EmptySalt = "The split salt must not be empty.";
+    public const string NoSplitGroups = "'splits' needs at least one group.";
+
+    public static string UnknownModel(string model) => $"There is no model named '{model}'.";
+
+    public static string AudienceOverNonParent(string model, ModelKind kind) =>
+        $"Model '{model}' is a{(kind == ModelKind.Event ? "n event" : " related")} model; an audience selects rows of a parent model.";
+
+    public static string DuplicateAudience(string name, string? otherFile) => otherFile is { Length: > 0 }
+        ? $"Another audience is also named '{name}' (in {otherFile}); audience names must be unique."
+        : $"Another audience is also named '{name}'; audience names must be unique.";
+
+    public static string AudienceCycle(IEnumerable<string> chain) =>
+        $"Audiences refer to each other in a cycle: {string.Join(" -> ", chain)}.";
+
+    public static string LimitTooSmall(long size) => $"A limit size must be at least 1, found {size}.";
+
+    public static string CannotOrderBy(string name, DataType type) => $"'{name}' is {type}, which cannot be ordered.";
+
+    public static string DuplicateSplitGroup(string name) => $"The split group '{name}' is listed twice.";
+
+    public static string SplitPercentOutOfRange(decimal percent) => $"A split percentage must be more than 0 and at most 100, found {percent}.";
+
+    public static string SplitPercentPrecision(decimal percent) => $"A split percentage has at most two decimals, found {percent}.";
+
+    public static string SplitTotal(decimal total) => $"Split percentages must add up to 100, found {total}.";
+
+    public static string UnknownTimeZone(string name) => $"Unknown time zone '{name}'; use an IANA name such as Europe/Berlin or UTC.";
+}
+
+internal static partial class Messages
+{
+    // Schema validation
+    public static string DuplicateModel(string model) => $"Model '{model}' is defined twice.";
+
+    public static string DuplicateColumn(string model, string column) => $"Model '{model}' declares column '{column}' twice.";
+
+    public static string DuplicateTrait(string trait) => $"Trait '{trait}' is defined twice.";
+
+    public static string DuplicateRelationship(string name, string model) =>
+        $"Model '{model}' already has a relationship named '{name}'; give one of them a different 'name' (the default is the 'to' model's name).";
+
+    public static string InvalidModelName(string model) => $"'{model}' is not a valid model name; use letters, digits and underscores, starting with a letter.";
+
+    public static string InvalidTraitName(string trait) => $"'{trait}' is not a valid trait name; use letters, digits and underscores, starting with a letter.";
+
+    public static string ParentWithoutKey(string model) => $"Parent model '{model}' needs a 'primary_key'.";
+
+    public static string EventWithoutTimestamp(string model) => $"Event model '{model}' needs a 'timestamp' column.";
+
+    public static string KeyColumnNotDeclared(string key, string column, string model) =>
+        $"The '{key}' column '{column}' is not declared in the columns of model '{model}'.";
+
+    public static string TimestampNotTimestamp(string column, DataType type) => $"The timestamp column '{column}' is {type}; it must be timestamp.";
+
+    public static string EventNameNotString(string column, DataType type) => $"The event_name column '{column}' is {type}; it must be string.";
+
+    public static string EventKeyOnNonEventModel(string key, string model) => $"'{key}' only applies to event models, and '{model}' is not one.";
+
+    public static string EventsWithoutEventName(string model) =>
+        $"Model '{model}' lists 'events' but has no 'event_name' column; a table holding one event names it with 'event'.";
+
+    public static string ManyToManyNeedsThrough(string from, string to) =>
+        $"The many_to_many relationship from '{from}' to '{to}' needs 'through' (the join model and its keys).";
+
+    public static string ThroughOnlyManyToMany(string cardinality) => $"'through' only applies to many_to_many relationships, not {cardinality}.";
+
+    public static string TraitOnNonParent(string trait, string model) => $"Trait '{trait}' is computed for model '{model}', which is not a parent model.";
+
+    public static string TraitWithoutPath(string trait) => $"Trait '{trait}' needs 'from': the relationship path to the rows it aggregates.";
+
+    public static string TraitNeedsColumn(string trait, string kind) => $"Trait '{trait}' of kind {kind} needs 'column'.";
+
+    public static string CountTakesNoColumn(string trait) => $"Trait '{trait}' counts rows, so it takes no 'column'; use distinct_count to count distinct values.";
+
+    public static string TraitNeedsNumber(string trait, string kind, string column, DataType type) =>
+        $"Trait '{trait}' takes the {kind} of '{column}', which is {type}; {kind} needs a numeric column.";
+
+    public static string TraitNeedsScalar(string trait, string kind, string column, DataType type) =>
+        $"Trait '{trait}' of kind {kind} cannot use '{column}', which is {type}; it needs a single value per row.";
+
+    public static string EventNamesNeedEventModel(string trait, string model) =>
+        $"Trait '{trait}' names events, but its path ends at '{model}', which is not an event model.";
 }

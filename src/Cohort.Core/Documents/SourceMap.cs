@@ -18,6 +18,31 @@ internal static class SourceMap
         return value;
     }
 
+    /// <summary>Gives <paramref name="copy"/> the document node of <paramref name="original"/> (for rewritten copies).</summary>
+    public static T Carry<T>(object original, T copy) where T : class
+    {
+        if (!ReferenceEquals(original, copy) && Nodes.TryGetValue(original, out var node)) Nodes.AddOrUpdate(copy, node);
+        return copy;
+    }
+
+    /// <summary>The document node under <paramref name="keys"/>, when <paramref name="value"/> was read from a document.</summary>
+    public static DocNode? NodeAt(object value, IReadOnlyList<string> keys)
+    {
+        if (!Nodes.TryGetValue(value, out var node)) return null;
+        foreach (var key in keys)
+        {
+            if (Step(node, key) is not { } next) return null;
+            node = next;
+        }
+        return node;
+    }
+
+    /// <summary>The first key (in document order) of the mapping under <paramref name="prefix"/> that satisfies <paramref name="match"/>.</summary>
+    public static string? FindKey(object value, IReadOnlyList<string> prefix, Func<string, bool> match)
+    {
+        return NodeAt(value, prefix) is DocMapping mapping ? mapping.Entries.FirstOrDefault(e => match(e.Key))?.Key : null;
+    }
+
     /// <summary>
     /// The location of the value under <paramref name="keys"/> (mapping keys, or <c>[i]</c> for list items) inside
     /// the node <paramref name="value"/> was read from. Keys that cannot be followed are still added to the path.

@@ -113,9 +113,6 @@ public static class SchemaReader
         else if (sourceEntry is not null && reader.Name(sourceEntry.Value, sourceEntry.Key) is { } text)
             source = sourceEntry.Key == "sql" ? new ModelSource.Query(text) : Table(text);
 
-        if (mapping.Find("event") is { } single && mapping.Find("event_name") is { } column)
-            reader.Error(DiagnosticCodes.ConflictingKeys, Messages.ConflictingKeys(column.Key, single.Key, what), single.KeyLocation);
-
         var ok = true;
         var columns = Columns(mapping, reader, ref ok);
         var primaryKey = OptionalName(mapping, "primary_key", reader, ref ok);
