@@ -3,7 +3,10 @@ using System.Text.RegularExpressions;
 
 namespace Cohort.Core.Audiences;
 
-/// <summary>ISO 8601 dates (<c>2026-03-01</c>) and timestamps with a zone designator (<c>2026-03-01T09:30:00Z</c>).</summary>
+/// <summary>
+/// ISO 8601 dates (<c>2026-03-01</c>) and timestamps with a zone designator (<c>2026-03-01T09:30:00Z</c>), the
+/// latter converted to UTC and truncated to microseconds.
+/// </summary>
 internal static partial class TemporalText
 {
     public enum Kind
@@ -26,7 +29,8 @@ internal static partial class TemporalText
         if (!match.Groups["zone"].Success) return Kind.TimestampWithoutZone;
         if (!DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant))
             return Kind.NotTemporal;
-        utc = instant.UtcDateTime;
+        // Warehouses store microseconds; finer digits could never match and would make equal literals differ.
+        utc = new DateTime(instant.UtcTicks - instant.UtcTicks % 10, DateTimeKind.Utc);
         return Kind.Timestamp;
     }
 
