@@ -340,3 +340,23 @@ internal static partial class Messages
     public static string EventNamesNeedEventModel(string trait, string model) =>
         $"Trait '{trait}' names events, but its path ends at '{model}', which is not an event model.";
 }
+
+internal static partial class Messages
+{
+    // Projects
+    public const string ProjectWhat = "the project file";
+    public const string WarehouseWhat = "'warehouse'";
+    public const string PostgresNeedsConnection = "A postgres warehouse needs 'connection_string_env': the name of the environment variable holding the connection string.";
+    public const string PasswordInConnectionString = "The connection string contains a password; put it in an environment variable and name that with 'connection_string_env'.";
+    public const string UnreadableConnectionString = "The connection string cannot be parsed; use key=value pairs (Host=...;Database=...) or a postgresql:// URI.";
+
+    public static string ProjectFileNotFound(string file) => $"There is no project file '{file}'; create one with at least 'warehouse'.";
+
+    public static string AudiencesFolderNotFound(string folder) => $"The audiences folder '{folder}' does not exist.";
+
+    public static string UnknownWarehouseType(string type, IEnumerable<string> valid) =>
+        $"Unknown warehouse type '{type}'; use one of {string.Join(", ", valid)}.";
+
+    public static string InvalidEnvironmentName(string name) =>
+        $"'{name}' is not an environment variable name; give the variable's name (letters, digits, underscores), not its value.";
+}
