@@ -34,6 +34,29 @@ internal sealed partial class ConditionParser
 
     private static readonly FrozenSet<string> DurationKeys = ["amount", "unit"];
 
+    /// <summary>Spellings people reach for from SQL or other tools, mapped to ours (used only for suggestions).</summary>
+    private static readonly FrozenDictionary<string, string> OperatorAliases = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["=="] = "equals", ["="] = "equals", ["is"] = "equals",
+        ["!="] = "not_equals", ["<>"] = "not_equals", ["not"] = "not_equals",
+        ["<"] = "lt", ["less_than"] = "lt", ["less"] = "lt",
+        ["<="] = "lte", ["less_than_or_equal"] = "lte", ["less_or_equal"] = "lte", ["at_most"] = "lte",
+        [">"] = "gt", ["greater_than"] = "gt", ["greater"] = "gt",
+        [">="] = "gte", ["greater_than_or_equal"] = "gte", ["greater_or_equal"] = "gte", ["at_least"] = "gte",
+        ["is_null"] = "is_not_set", ["null"] = "is_not_set", ["missing"] = "is_not_set",
+        ["is_not_null"] = "is_set", ["not_null"] = "is_set", ["exists"] = "is_set", ["present"] = "is_set",
+        ["like"] = "contains", ["includes"] = "contains", ["begins_with"] = "starts_with", ["prefix"] = "starts_with", ["suffix"] = "ends_with",
+        ["one_of"] = "in", ["any_of"] = "in", ["not_one_of"] = "not_in", ["none_of"] = "not_in",
+        ["since"] = "after", ["until"] = "before", ["in_last"] = "within_last", ["last"] = "within_last",
+        ["older_than"] = "more_than_ago", ["ago"] = "more_than_ago", ["in_next"] = "within_next",
+    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
+    private static IReadOnlyList<string> SuggestOperators(string written)
+    {
+        var nearest = NameSuggester.Nearest(written, OperatorCatalog.ByName.Keys.Order(StringComparer.Ordinal));
+        return OperatorAliases.TryGetValue(written, out var alias) ? [alias, .. nearest.Where(n => n != alias).Take(2)] : nearest;
+    }
+
     /// <summary>
     /// The one operator of a mapping whose other keys are <paramref name="otherKeys"/> (reported as unknown
     /// operators otherwise), with its operand.
@@ -48,7 +71,7 @@ internal sealed partial class ConditionParser
             if (!OperatorCatalog.ByName.ContainsKey(entry.Key))
             {
                 reader.Error(DiagnosticCodes.UnknownOperator, Messages.UnknownOperator(entry.Key, what), entry.KeyLocation,
-                    NameSuggester.Nearest(entry.Key, OperatorCatalog.ByName.Keys.Order(StringComparer.Ordinal)));
+                    SuggestOperators(entry.Key));
                 ok = false;
             }
             else if (chosen is null) chosen = entry;

@@ -131,6 +131,8 @@ internal static partial class Messages
 
     public static string InvalidDirection(string text) => $"'{text}' is not a direction; use asc or desc.";
 
+    private static string Article(string word) => word.Length > 0 && "aeiou".Contains(word[0], StringComparison.Ordinal) ? "an" : "a";
+
     private static string Capitalise(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }
 
@@ -210,7 +212,7 @@ internal static partial class Messages
     public static string EmptyValueList(string op) => $"The list for '{op}' is empty; give at least one value.";
 
     public static string WrongValueType(string value, string subject, DataType type) =>
-        $"'{value}' is not a {type} value, so it cannot be compared with {subject}.";
+        $"'{value}' is not {Article(type.ToString())} {type} value, so it cannot be compared with {subject}.";
 
     public static string WrongTemporalValue(string value, string subject, bool timestampAllowed) => timestampAllowed
         ? $"'{value}' is neither a date (2026-03-01) nor a timestamp with a zone (2026-03-01T09:30:00Z), as {subject} needs."

@@ -128,7 +128,8 @@ internal sealed partial class JsonDocumentReader
         return count;
     }
 
-    private static string CleanMessage(string message) => PositionSuffix().Replace(message, "").Trim();
+    private static string CleanMessage(string message) =>
+        PositionSuffix().Replace(message, "").Replace(" Change the reader options.", "", StringComparison.Ordinal).Trim();
 
     [GeneratedRegex(@"\s*(Path: \S*\s*\|\s*)?LineNumber: \d+ \| BytePositionInLine: \d+\.?")]
     private static partial Regex PositionSuffix();
