@@ -22,13 +22,15 @@ internal static class YamlDocumentWriter
         var emitter = new Emitter(text, new EmitterSettings().WithIndentedSequences().WithNewLine("\n").WithBestWidth(int.MaxValue));
         emitter.Emit(new StreamStart());
         emitter.Emit(new DocumentStart(null, null, true));
-        Emit(emitter, root, indent: 0, top: true);
+        Emit(emitter, root, indent: 0, column: 0, top: true);
         emitter.Emit(new DocumentEnd(true));
         emitter.Emit(new StreamEnd());
         return text.ToString();
     }
 
-    private static void Emit(IEmitter emitter, OutNode node, int indent, bool top = false)
+    /// <param name="indent">The indentation of the node's lines when it is written in block style.</param>
+    /// <param name="column">The column the node starts at when it is written in flow style.</param>
+    private static void Emit(IEmitter emitter, OutNode node, int indent, int column = 0, bool top = false)
     {
         switch (node)
         {
@@ -37,20 +39,21 @@ internal static class YamlDocumentWriter
                 break;
             case OutList list:
             {
-                var flow = !top && Flowable(list, 0) && Width(list) + indent <= FlowWidth;
+                var flow = !top && Flowable(list, 0) && column + Width(list) <= FlowWidth;
                 emitter.Emit(new SequenceStart(AnchorName.Empty, TagName.Empty, true, flow ? SequenceStyle.Flow : SequenceStyle.Block));
-                foreach (var item in list.Items) Emit(emitter, item, indent + 2);
+                // A block list puts "- " at its indent; each item starts two columns further.
+                foreach (var item in list.Items) Emit(emitter, item, indent + 2, indent + 2);
                 emitter.Emit(new SequenceEnd());
                 break;
             }
             case OutMap map:
             {
-                var flow = !top && Flowable(map, 0) && Width(map) + indent <= FlowWidth;
+                var flow = !top && Flowable(map, 0) && column + Width(map) <= FlowWidth;
                 emitter.Emit(new MappingStart(AnchorName.Empty, TagName.Empty, true, flow ? MappingStyle.Flow : MappingStyle.Block));
                 foreach (var (key, value) in map.Entries)
                 {
                     emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, key, YamlScalarStyle.Any, true, true));
-                    Emit(emitter, value, indent + key.Length + 2);
+                    Emit(emitter, value, indent + 2, indent + key.Length + 2);
                 }
                 emitter.Emit(new MappingEnd());
                 break;
