@@ -6,7 +6,7 @@ namespace Cohort.Core.Diagnostics;
 /// Every user-facing message of the definition readers and validators, in one place so the wording stays
 /// consistent. Messages name what is wrong and what would be right; they never contain row data.
 /// </summary>
-internal static partial class Messages
+internal static class Messages
 {
     // Names of the things being read, used inside messages ("an unknown key in {what}").
     public const string ConditionWhat = "a condition";
@@ -134,10 +134,7 @@ internal static partial class Messages
     private static string Article(string word) => word.Length > 0 && "aeiou".Contains(word[0], StringComparison.Ordinal) ? "an" : "a";
 
     private static string Capitalise(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
-}
 
-internal static partial class Messages
-{
     // Schema files
     public const string SchemaWhat = "the schema";
     public const string RelationshipWhat = "a relationship";
@@ -154,10 +151,7 @@ internal static partial class Messages
 
     public static string InvalidChoice(string what, string text, IEnumerable<string> valid) =>
         $"'{text}' is not a valid {what}; use one of {string.Join(", ", valid)}.";
-}
 
-internal static partial class Messages
-{
     // Binding conditions to the schema
     public const string EmptyRelationPath = "A relation condition needs at least one relationship name.";
     public const string MissingEventName = "An event condition needs at least one event name.";
@@ -253,10 +247,7 @@ internal static partial class Messages
         $"'{function}' needs a numeric column, but '{column}' is {type}.";
 
     public static string AggregateTest(string op) => $"An aggregate is tested with eq, ne, lt, lte, gt, gte or between, not '{op}'.";
-}
 
-internal static partial class Messages
-{
     // Audiences
     public const string EmptySalt = "The split salt must not be empty.";
     public const string NoSplitGroups = "'splits' needs at least one group.";
@@ -286,10 +277,7 @@ internal static partial class Messages
     public static string SplitTotal(decimal total) => $"Split percentages must add up to 100, found {total}.";
 
     public static string UnknownTimeZone(string name) => $"Unknown time zone '{name}'; use an IANA name such as Europe/Berlin or UTC.";
-}
 
-internal static partial class Messages
-{
     // Schema validation
     public static string DuplicateModel(string model) => $"Model '{model}' is defined twice.";
 
@@ -341,10 +329,7 @@ internal static partial class Messages
 
     public static string EventNamesNeedEventModel(string trait, string model) =>
         $"Trait '{trait}' names events, but its path ends at '{model}', which is not an event model.";
-}
 
-internal static partial class Messages
-{
     // Projects
     public const string ProjectWhat = "the project file";
     public const string WarehouseWhat = "'warehouse'";
