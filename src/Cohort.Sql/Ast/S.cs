@@ -31,21 +31,26 @@ public static class S
     public static SqlExpr Coalesce(SqlExpr e, SqlExpr fallback) => Fn(SqlFunction.Coalesce, e, fallback);
 
     /// <summary>Turns a possibly-NULL predicate into a two-valued one: NULL counts as false.</summary>
-    public static SqlExpr Truth(SqlExpr predicate) => predicate switch
-    {
-        BoolExpr or IsNullExpr => predicate,
-        BinaryExpr { Op: BinaryOp.And or BinaryOp.Or } b when IsTwoValued(b.Left) && IsTwoValued(b.Right) => predicate,
-        NotExpr n when IsTwoValued(n.Operand) => predicate,
-        _ => Coalesce(predicate, BoolExpr.False),
-    };
+    public static SqlExpr Truth(SqlExpr predicate) => IsTwoValued(predicate) ? predicate : Coalesce(predicate, BoolExpr.False);
 
     /// <summary>True when the expression can never be NULL, so it needs no COALESCE.</summary>
     public static bool IsTwoValued(SqlExpr e) => e switch
     {
         BoolExpr or IsNullExpr => true,
+        BinaryExpr { Op: BinaryOp.Equal or BinaryOp.NotEqual or BinaryOp.Less or BinaryOp.LessOrEqual or BinaryOp.Greater or BinaryOp.GreaterOrEqual } c =>
+            IsNeverNull(c.Left) && IsNeverNull(c.Right),
         FuncExpr { Function: SqlFunction.Coalesce } f => f.Args[^1] is BoolExpr,
         BinaryExpr { Op: BinaryOp.And or BinaryOp.Or } b => IsTwoValued(b.Left) && IsTwoValued(b.Right),
         NotExpr n => IsTwoValued(n.Operand),
+        _ => false,
+    };
+
+    /// <summary>Constants, parameters (never bound to NULL) and COALESCE with a constant fallback.</summary>
+    public static bool IsNeverNull(SqlExpr e) => e switch
+    {
+        IntExpr or BoolExpr or ParamExpr => true,
+        FuncExpr { Function: SqlFunction.Coalesce } f => IsNeverNull(f.Args[^1]),
+        BinaryExpr { Op: BinaryOp.Add or BinaryOp.Subtract or BinaryOp.Multiply } b => IsNeverNull(b.Left) && IsNeverNull(b.Right),
         _ => false,
     };
 
