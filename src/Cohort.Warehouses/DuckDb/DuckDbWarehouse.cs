@@ -9,24 +9,31 @@ namespace Cohort.Warehouses.DuckDb;
 
 /// <summary>
 /// An embedded DuckDB database, a file or <c>:memory:</c>. One root connection keeps the database (and an
-/// in-memory database's contents) alive for the warehouse's lifetime; each call works on a duplicate of it,
-/// so calls may run concurrently. DuckDB runs in-process: its calls complete on the calling thread.
+/// in-memory database's contents) alive for the warehouse's lifetime; each call works on a connection of its
+/// own to the same database instance, so calls may run concurrently. DuckDB runs in-process: its calls
+/// complete on the calling thread.
 /// </summary>
 internal sealed class DuckDbWarehouse : DbWarehouse
 {
     private readonly DuckDBConnection _root;
+    private readonly bool _inMemory;
+    private readonly string? _searchPath;
 
-    private DuckDbWarehouse(DuckDBConnection root, bool includeErrorDetail)
+    private DuckDbWarehouse(DuckDBConnection root, bool inMemory, string? schema, bool includeErrorDetail)
         : base(SqlDialectName.DuckDb, includeErrorDetail)
     {
         _root = root;
+        _inMemory = inMemory;
+        // search_path is a per-connection setting in DuckDB (it cannot be set GLOBAL).
+        _searchPath = schema is null ? null : $"SET search_path = '{schema.Replace("'", "''", StringComparison.Ordinal)}'";
     }
 
     public static async Task<DuckDbWarehouse> OpenAsync(WarehouseOptions options, CancellationToken cancellationToken)
     {
         var builder = new DuckDBConnectionStringBuilder { DataSource = options.Path! };
         var root = new DuckDBConnection(builder.ConnectionString);
-        var warehouse = new DuckDbWarehouse(root, options.IncludeErrorDetail);
+        var inMemory = options.Path!.StartsWith(":memory:", StringComparison.Ordinal);
+        var warehouse = new DuckDbWarehouse(root, inMemory, options.Schema, options.IncludeErrorDetail);
         try
         {
             await warehouse.OpenRootAsync(options, cancellationToken).ConfigureAwait(false);
@@ -50,7 +57,7 @@ internal sealed class DuckDbWarehouse : DbWarehouse
             throw translated;
         }
 
-        // GLOBAL so that every duplicated connection inherits them. Extensions other than the bundled ones
+        // GLOBAL so that every connection to this database inherits them. Extensions other than the bundled ones
         // (parquet, json, icu) would be downloaded at run time; refuse that up front instead of on first use.
         var settings = new List<string>
         {
@@ -59,8 +66,8 @@ internal sealed class DuckDbWarehouse : DbWarehouse
         };
         if (options.Threads is { } threads)
             settings.Add($"SET GLOBAL threads = {threads.ToString(CultureInfo.InvariantCulture)}");
-        if (options.Schema is { } schema)
-            settings.Add($"SET GLOBAL search_path = '{schema.Replace("'", "''", StringComparison.Ordinal)}'");
+        if (_searchPath is not null)
+            settings.Add(_searchPath); // fails here, on open, when the schema does not exist
 
         await using var command = _root.CreateCommand();
         command.CommandText = string.Join(";\n", settings);
@@ -72,10 +79,18 @@ internal sealed class DuckDbWarehouse : DbWarehouse
     protected override ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var connection = _root.Duplicate();
+        // An in-memory database is reachable only through a duplicate of its connection. A file database is
+        // reached by path; DuckDB.NET shares one database instance among a process's connections to a file.
+        var connection = _inMemory ? _root.Duplicate() : new DuckDBConnection(_root.ConnectionString);
         try
         {
             connection.Open();
+            if (_searchPath is not null)
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = _searchPath;
+                command.ExecuteNonQuery();
+            }
         }
         catch
         {
