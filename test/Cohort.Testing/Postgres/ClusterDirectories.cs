@@ -74,6 +74,32 @@ internal static class ClusterDirectories
         return TryDelete(dataDirectory) && TryDelete(directory);
     }
 
+    /// <summary>Signals the postmaster, then deletes the directory from a process that outlives this one.</summary>
+    public static void StopAndDeleteDetached(string directory, string binDirectory)
+    {
+        var dataDirectory = Path.Combine(directory, "data");
+        if (Postmaster.ReadPid(dataDirectory) is { } pid)
+            Postmaster.Signal(pid);
+        try
+        {
+            // setsid -f: the remover leaves our process tree, so killing the test host does not kill it too.
+            var info = new ProcessStartInfo("setsid")
+            {
+                UseShellExecute = false,
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            foreach (var argument in new[] { "-f", "sh", "-c", "sleep 1; rm -rf \"$1/data\" && rm -rf \"$1\"", "sh", directory })
+                info.ArgumentList.Add(argument);
+            using var remover = Process.Start(info);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            StopAndDelete(directory, binDirectory); // no setsid: do what fits in the time left
+        }
+    }
+
     public static bool TryDelete(string directory)
     {
         try

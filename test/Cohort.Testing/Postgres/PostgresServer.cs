@@ -50,7 +50,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private static async Task<PostgresServer> StartSharedAsync()
     {
         var server = await StartAsync().ConfigureAwait(false);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.StopOnExit();
         return server;
     }
 
@@ -121,6 +121,21 @@ public sealed class PostgresServer : IAsyncDisposable
         }
         ClusterDirectories.StopAndDelete(DirectoryPath, BinDirectory);
         _admin.Dispose();
+    }
+
+    /// <summary>
+    /// The test host is killed about 0.1 s after ProcessExit starts: signal the postmaster and leave the
+    /// deletion to a detached process. If even that is cut short, the next run removes the remains.
+    /// </summary>
+    private void StopOnExit()
+    {
+        lock (_stopLock)
+        {
+            if (_stopped)
+                return;
+            _stopped = true;
+        }
+        ClusterDirectories.StopAndDeleteDetached(DirectoryPath, BinDirectory);
     }
 
     public ValueTask DisposeAsync()

@@ -25,6 +25,9 @@ internal static partial class Postmaster
         }
     }
 
+    /// <summary>Asks for an immediate shutdown without waiting for it.</summary>
+    public static void Signal(int pid) => Kill(pid, SigQuit);
+
     /// <summary>Asks for an immediate shutdown and waits up to <paramref name="timeout"/> for the postmaster to finish.</summary>
     public static bool StopImmediately(string dataDirectory, int pid, TimeSpan timeout)
     {
