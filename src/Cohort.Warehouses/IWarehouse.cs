@@ -25,6 +25,8 @@ public interface IWarehouse : IAsyncDisposable
     /// <summary>
     /// Runs a script of several statements separated by semicolons, with no parameters: DDL and seed data
     /// written by Cohort itself or a user's init script. Never pass user-supplied values through this.
+    /// PostgreSQL runs the script as one implicit transaction; DuckDB runs it statement by statement, so the
+    /// statements before a failing one stay applied unless the script wraps itself in BEGIN/COMMIT.
     /// </summary>
     Task ExecuteScriptAsync(string script, CancellationToken cancellationToken = default);
 
@@ -35,7 +37,7 @@ public interface IWarehouse : IAsyncDisposable
     /// Starts a query and returns a reader that streams its rows: rows are fetched as they are read, never
     /// buffered whole. Disposing the reader early stops the query.
     /// </summary>
-    Task<WarehouseReader> ReadAsync(CompiledSql sql, CancellationToken cancellationToken = default);
+    Task<WarehouseReader> OpenReaderAsync(CompiledSql sql, CancellationToken cancellationToken = default);
 
     /// <summary>Tables and views with their columns, optionally limited to one schema.</summary>
     Task<WarehouseCatalog> IntrospectAsync(string? schema = null, CancellationToken cancellationToken = default);

@@ -12,7 +12,7 @@ public static class WarehouseExtensions
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
-        await using var reader = await warehouse.ReadAsync(sql, cancellationToken).ConfigureAwait(false);
+        await using var reader = await warehouse.OpenReaderAsync(sql, cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             yield return reader.Current;
     }

@@ -19,7 +19,7 @@ public sealed class DuckDbWarehouseTests : IAsyncLifetime
     {
         await W.ExecuteScriptAsync("CREATE TABLE kept (x integer)");
         await W.ExecuteAsync("INSERT INTO kept VALUES (1)");
-        await using (var reader = await W.ReadAsync(W.Sql("SELECT x FROM kept")))
+        await using (var reader = await W.OpenReaderAsync(W.Sql("SELECT x FROM kept")))
             Assert.True(await reader.ReadAsync());
         Assert.Equal(1L, await W.ScalarAsync("SELECT count(*) FROM kept"));
     }

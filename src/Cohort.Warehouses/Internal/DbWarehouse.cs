@@ -78,7 +78,7 @@ internal abstract class DbWarehouse : IWarehouse
         return ReadColumn(reader, 0, CreateColumnReaders(reader)[0]);
     }
 
-    public async Task<WarehouseReader> ReadAsync(CompiledSql sql, CancellationToken cancellationToken = default)
+    public async Task<WarehouseReader> OpenReaderAsync(CompiledSql sql, CancellationToken cancellationToken = default)
     {
         var parameters = ParameterBinder.Bind(sql, Dialect);
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -98,6 +98,11 @@ public abstract partial class WarehouseContractTests
             W.BulkLoadAsync("strict", ["id", "name"], [[1, "a"], [2, "b"], ["three", "c"]]));
         Assert.Contains("'id'", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("three", error.Message, StringComparison.Ordinal);
+
+        // The bad value is the last of its row: the row is half-written when the load fails.
+        error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            W.BulkLoadAsync("strict", ["id", "name"], [[1, "a"], [2, 2.5]]));
+        Assert.Contains("'name'", error.Message, StringComparison.Ordinal);
         AssertValue(0L, await W.ScalarAsync("SELECT count(*) FROM strict"));
     }
 

@@ -19,7 +19,7 @@ public abstract partial class WarehouseContractTests
     [Fact]
     public async Task A_missing_table_is_an_undefined_object()
     {
-        var error = await Assert.ThrowsAsync<WarehouseException>(() => W.ReadAsync(W.Sql("SELECT * FROM no_such_table")));
+        var error = await Assert.ThrowsAsync<WarehouseException>(() => W.OpenReaderAsync(W.Sql("SELECT * FROM no_such_table")));
         Assert.Equal(WarehouseErrorKind.UndefinedObject, error.Kind);
         Assert.Equal(Codes.MissingTable, error.VendorCode);
         Assert.Contains("no_such_table", error.Message, StringComparison.Ordinal);

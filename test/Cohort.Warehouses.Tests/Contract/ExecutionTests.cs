@@ -10,7 +10,7 @@ public abstract partial class WarehouseContractTests
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // fails, rather than hangs, if it buffers
         var stopwatch = Stopwatch.StartNew();
-        var reader = await W.ReadAsync(W.Sql(HugeResultSql), timeout.Token);
+        var reader = await W.OpenReaderAsync(W.Sql(HugeResultSql), timeout.Token);
         Assert.True(await reader.ReadAsync(timeout.Token));
         var firstRow = stopwatch.Elapsed;
         Assert.IsType<long>(reader.Current[0]);
@@ -39,7 +39,7 @@ public abstract partial class WarehouseContractTests
     public async Task The_reader_names_columns_and_hands_out_a_fresh_array_per_row()
     {
         await W.ExecuteScriptAsync("CREATE TABLE pairs (a integer, b text); INSERT INTO pairs VALUES (1, 'x'), (2, 'y')");
-        await using var reader = await W.ReadAsync(W.Sql("SELECT a, b AS bee FROM pairs ORDER BY a"));
+        await using var reader = await W.OpenReaderAsync(W.Sql("SELECT a, b AS bee FROM pairs ORDER BY a"));
         Assert.Equal(["a", "bee"], reader.ColumnNames.ToArray());
         Assert.Throws<InvalidOperationException>(() => reader.Current);
         Assert.True(await reader.ReadAsync());
@@ -81,11 +81,20 @@ public abstract partial class WarehouseContractTests
     }
 
     [Fact]
+    public async Task A_script_that_fails_part_way_is_atomic_only_where_declared()
+    {
+        await W.ExecuteScriptAsync("CREATE TABLE log (x integer)");
+        await Assert.ThrowsAsync<WarehouseException>(() =>
+            W.ExecuteScriptAsync("INSERT INTO log VALUES (1); INSERT INTO log VALUES (CAST('x' AS integer))"));
+        AssertValue(ScriptsAreAtomic ? 0L : 1L, await W.ScalarAsync("SELECT count(*) FROM log"));
+    }
+
+    [Fact]
     public async Task Calls_may_run_concurrently()
     {
         await W.ExecuteScriptAsync("CREATE TABLE shared (x integer)");
         await Task.WhenAll(Enumerable.Range(0, 8).Select(i => W.ExecuteAsync($"INSERT INTO shared VALUES ({i})")));
-        await using var reader = await W.ReadAsync(W.Sql("SELECT x FROM shared ORDER BY x"));
+        await using var reader = await W.OpenReaderAsync(W.Sql("SELECT x FROM shared ORDER BY x"));
         Assert.True(await reader.ReadAsync());
         AssertValue(28L, await W.ScalarAsync("SELECT sum(x) FROM shared")); // while the reader is open
     }

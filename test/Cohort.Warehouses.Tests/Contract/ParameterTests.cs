@@ -112,7 +112,7 @@ public abstract partial class WarehouseContractTests
     {
         var sql = new CompiledSql(W.Dialect, "SELECT $1, $2",
             [new SqlParameter(2, SqlParameterType.Integer, 2L), new SqlParameter(1, SqlParameterType.Integer, 1L)]);
-        await Assert.ThrowsAsync<ArgumentException>(() => W.ReadAsync(sql));
+        await Assert.ThrowsAsync<ArgumentException>(() => W.OpenReaderAsync(sql));
     }
 
     [Theory]

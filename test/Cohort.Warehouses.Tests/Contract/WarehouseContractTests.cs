@@ -31,6 +31,9 @@ public abstract partial class WarehouseContractTests(ITestOutputHelper output) :
     /// <summary>Column definitions for two types Cohort does not support, named odd1 and odd2, and their raw spellings.</summary>
     protected abstract (string Ddl, string RawType1, string RawType2) UnsupportedColumns { get; }
 
+    /// <summary>Whether a script that fails part-way leaves none of its statements applied.</summary>
+    protected abstract bool ScriptsAreAtomic { get; }
+
     /// <summary>The vendor codes for a syntax error, a missing table and a failed cast.</summary>
     protected abstract (string Syntax, string MissingTable, string BadCast, string Duplicate) Codes { get; }
 
