@@ -6,9 +6,14 @@ namespace Cohort.Warehouses.Postgres;
 /// <summary>Classifies PostgreSQL errors by SQLSTATE; transience is Npgsql's judgement.</summary>
 internal static class PostgresErrors
 {
-    public static WarehouseException Translate(PostgresException exception, PostgresWarehouse owner) =>
-        // MessageText only: Detail, where PostgreSQL puts key values, never goes into the message.
-        owner.EngineErrorFor(KindOf(exception.SqlState), exception.SqlState, exception.MessageText, exception.IsTransient, exception);
+    public static WarehouseException Translate(PostgresException exception, PostgresWarehouse owner)
+    {
+        // Detail is where PostgreSQL puts key values; Npgsql fills it only when IncludeErrorDetail is on.
+        var message = owner.ShowsErrorDetail && exception.Detail is { Length: > 0 } detail
+            ? $"{exception.MessageText} ({detail})"
+            : exception.MessageText;
+        return owner.EngineErrorFor(KindOf(exception.SqlState), exception.SqlState, message, exception.IsTransient, exception);
+    }
 
     /// <summary>A failure before the server answered: network, authentication handshake, timeouts.</summary>
     public static WarehouseException TranslateDriver(NpgsqlException exception)

@@ -98,6 +98,8 @@ internal sealed class PostgresWarehouse : DbWarehouse
         _ => null,
     };
 
+    internal bool ShowsErrorDetail => IncludeErrorDetail;
+
     internal WarehouseException EngineErrorFor(WarehouseErrorKind kind, string? code, string message, bool isTransient, Exception inner) =>
         EngineError(kind, code, message, isTransient, inner);
 

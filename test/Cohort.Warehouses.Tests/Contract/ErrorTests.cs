@@ -64,6 +64,11 @@ public abstract partial class WarehouseContractTests
         var error = await Assert.ThrowsAsync<WarehouseException>(() =>
             verbose.ScalarAsync("SELECT CAST($1 AS integer)", (SqlParameterType.String, "visible-value")));
         Assert.Contains("visible-value", error.Message, StringComparison.Ordinal);
+
+        await verbose.ExecuteScriptAsync("CREATE TABLE verbose_keys (email text PRIMARY KEY); INSERT INTO verbose_keys VALUES ('shown@example.com')");
+        var duplicate = await Assert.ThrowsAsync<WarehouseException>(() =>
+            verbose.ExecuteAsync("INSERT INTO verbose_keys VALUES ($1)", (SqlParameterType.String, "shown@example.com")));
+        Assert.Contains("shown@example.com", duplicate.Message, StringComparison.Ordinal);
     }
 
     [Fact]
