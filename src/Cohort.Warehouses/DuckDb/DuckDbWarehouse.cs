@@ -106,7 +106,7 @@ internal sealed class DuckDbWarehouse : DbWarehouse
         command.CommandText = text;
         command.UseStreamingMode = streaming;
         // DuckDB.NET binds unnamed parameters by position: the i-th one is $i. Values are already the CLR
-        // types DuckDB binds natively (long, decimal, bool, string, DateOnly, DateTime as TIMESTAMP).
+        // types DuckDB binds natively (long, decimal, bool, string, DateOnly, DateTime as TIMESTAMP, TimeSpan as INTERVAL).
         foreach (var parameter in parameters)
             command.Parameters.Add(new DuckDBParameter(parameter.Value ?? DBNull.Value));
         return command;

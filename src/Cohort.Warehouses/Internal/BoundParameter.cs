@@ -41,6 +41,7 @@ internal static class ParameterBinder
             SqlParameterType.Boolean => value as bool?,
             SqlParameterType.Date => ValueConvert.TryDateOnly(value, out var date) ? date : null,
             SqlParameterType.Timestamp => TimestampOf(p, value),
+            SqlParameterType.Interval => value as TimeSpan?,
             _ => throw new ArgumentOutOfRangeException(nameof(p), p.Type, null),
         };
         return converted ?? throw new ArgumentException(WarehouseMessages.ParameterValue(p.Ordinal, p.Type, value.GetType()), nameof(p));

@@ -88,6 +88,7 @@ internal sealed class PostgresWarehouse : DbWarehouse
         SqlParameterType.Boolean => NpgsqlDbType.Boolean,
         SqlParameterType.Date => NpgsqlDbType.Date,
         SqlParameterType.Timestamp => NpgsqlDbType.Timestamp,
+        SqlParameterType.Interval => NpgsqlDbType.Interval,
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 

@@ -30,6 +30,22 @@ public abstract partial class WarehouseContractTests
     }
 
     [Fact]
+    public async Task Interval_parameters_shift_timestamps_exactly_and_bound_window_frames()
+    {
+        var shifted = await W.ScalarAsync("SELECT $1 + $2",
+            (SqlParameterType.Timestamp, Instant), (SqlParameterType.Interval, TimeSpan.FromTicks(10)));
+        AssertUtc(Instant.AddTicks(10), shifted);
+
+        await W.ExecuteScriptAsync("CREATE TABLE frames (t TIMESTAMP); INSERT INTO frames VALUES ('2026-01-01 00:00:00'), ('2026-01-01 00:00:00'), ('2026-01-01 01:00:00')");
+        var rows = await W.ReadAllAsync(
+            "SELECT t, max(t) OVER (ORDER BY t RANGE BETWEEN $1 PRECEDING AND $2 PRECEDING) FROM frames ORDER BY t",
+            (SqlParameterType.Interval, TimeSpan.FromHours(1)), (SqlParameterType.Interval, TimeSpan.FromTicks(10)));
+        Assert.Null(rows[0][1]); // equal instants are not strictly before
+        Assert.Null(rows[1][1]);
+        AssertUtc(new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), rows[2][1]);
+    }
+
+    [Fact]
     public async Task Parameters_accept_the_CLR_forms_callers_hold()
     {
         var row = Assert.Single(await W.ReadAllAsync(
