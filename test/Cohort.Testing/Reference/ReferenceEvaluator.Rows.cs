@@ -71,17 +71,24 @@ public sealed partial class ReferenceEvaluator
         return lookup[key];
     }
 
+    // Name resolution depends only on the schema, so it is remembered (it would otherwise be redone for every row).
+    private readonly Dictionary<string, RelationPath> paths = [];
+
     private RelationPath ResolvePath(ModelDefinition from, IReadOnlyList<string> steps)
     {
+        var key = $"path\u0001{from.Name}\u0001{string.Join("\u0001", steps)}";
+        if (paths.TryGetValue(key, out var path)) return path;
         var resolved = index.ResolvePath(from, steps);
-        return resolved.Value ?? throw new InvalidOperationException(resolved.Error);
+        return paths[key] = resolved.Value ?? throw new InvalidOperationException(resolved.Error);
     }
 
     private RelationPath ResolveEventPath(ModelDefinition context, string? model, IReadOnlyList<string> names)
     {
         if (names.Count == 0) throw new InvalidOperationException("An event condition needs at least one event name.");
+        var key = $"event\u0001{context.Name}\u0001{model}\u0001{string.Join("\u0001", names)}";
+        if (paths.TryGetValue(key, out var path)) return path;
         var resolved = index.ResolveEventPath(context, model, names);
-        return resolved.Value ?? throw new InvalidOperationException(resolved.Error);
+        return paths[key] = resolved.Value ?? throw new InvalidOperationException(resolved.Error);
     }
 
     /// <summary>

@@ -36,8 +36,20 @@ public sealed partial class ReferenceEvaluator
         return PropertyTests.Passes(TraitType(trait), ComputeTrait(trait, row, ctx), condition.Test, ctx);
     }
 
+    // A trait's value depends only on the parent row and the context, so it is remembered per row (by reference).
+    private readonly Dictionary<(string Trait, EvaluationContext Context), Dictionary<Row, object?>> traitValues = [];
+
     /// <summary>The trait's value, with an average kept exact (<see cref="ExactAverage"/>) for comparisons and ordering.</summary>
     private object? ComputeTrait(TraitDefinition trait, Row parentRow, EvaluationContext ctx)
+    {
+        if (!traitValues.TryGetValue((trait.Name, ctx), out var byRow))
+            traitValues[(trait.Name, ctx)] = byRow = new Dictionary<Row, object?>(ReferenceEqualityComparer.Instance);
+        if (!byRow.TryGetValue(parentRow, out var value))
+            byRow[parentRow] = value = ComputeTraitUncached(trait, parentRow, ctx);
+        return value;
+    }
+
+    private object? ComputeTraitUncached(TraitDefinition trait, Row parentRow, EvaluationContext ctx)
     {
         var end = TraitEnd(trait);
         var rows = TraitRows(trait, parentRow, ctx);
