@@ -47,7 +47,7 @@ public sealed class GeneratorTests(ITestOutputHelper output)
         {
             var evaluator = new ReferenceEvaluator(TestSchema.Schema, c.Data, c.AllAudiences);
             foreach (var audience in c.AllAudiences) _ = evaluator.Members(audience, c.Context);
-            _ = ReferenceEvaluator.SplitGroup(c.Target, 1L);
+            _ = evaluator.SplitGroup(c.Target, 1L);
         }, iter: 300, writeLine: output.WriteLine);
 
     [Fact]

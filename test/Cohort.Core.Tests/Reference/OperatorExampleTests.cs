@@ -26,7 +26,7 @@ public sealed class OperatorExampleTests
         if (example.ExpectedGroups is { } groups)
         {
             foreach (var key in example.ExpectedMembers)
-                Assert.Equal(groups[key], ReferenceEvaluator.SplitGroup(example.Audience, key));
+                Assert.Equal(groups[key], evaluator.SplitGroup(example.Audience, key));
         }
     }
 

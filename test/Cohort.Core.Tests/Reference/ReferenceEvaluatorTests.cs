@@ -73,7 +73,7 @@ public sealed class ReferenceEvaluatorTests
 
     [Fact]
     public void Split_group_is_null_without_splits() =>
-        Assert.Null(ReferenceEvaluator.SplitGroup(Audience("a", null), 1L));
+        Assert.Null(Evaluator(PeopleWithIds(1)).SplitGroup(Audience("a", null), 1L));
 
     [Fact]
     public void A_cycle_of_audiences_throws_instead_of_recursing()

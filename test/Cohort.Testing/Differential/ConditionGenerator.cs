@@ -17,7 +17,9 @@ namespace Cohort.Testing.Differential;
 /// </summary>
 /// <remarks>
 /// Deliberately not generated, because docs/semantics.md leaves them open: relation paths that end at an event
-/// model, and calendar units (months, years) in sequence windows.
+/// model (is t ≤ asOf implied without a window?), relation conditions inside an event or sequence step's
+/// <c>where</c> (section 6 describes it as conditions on the event model's columns), and calendar units (months,
+/// years) in sequence windows.
 /// </remarks>
 public sealed class ConditionGenerator
 {
@@ -32,8 +34,6 @@ public sealed class ConditionGenerator
             ["orders"] = [["products"], ["person"]],
             ["products"] = [["orders"]],
             ["accounts"] = [["members"]],
-            ["events"] = [["person"]],
-            ["signups"] = [["person"]],
         }.ToImmutableDictionary();
 
     private static readonly ImmutableArray<ImmutableArray<string>> EventNameChoices =

@@ -76,7 +76,7 @@ public sealed partial class ReferenceEvaluator
     /// uint32(first 8 hex digits of md5(salt + ":" + key as text)) mod 10000; groups take consecutive ranges of
     /// percent × 100 buckets in the order listed.
     /// </summary>
-    public static string? SplitGroup(AudienceDefinition audience, object key)
+    public string? SplitGroup(AudienceDefinition audience, object key)
     {
         if (audience.Splits is not { } splits) return null;
         var bucket = SplitBucket(splits.Salt, key);
