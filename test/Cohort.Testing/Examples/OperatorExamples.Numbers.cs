@@ -36,5 +36,12 @@ public static partial class OperatorExamples
         Ex("number_gt_decimal", "score > 9.99: 10 and 10.00.", NumberPeople, Prop("score", GreaterThan, Num(9.99m)), 2, 4),
         Ex("number_lte_negative_literal", "age ≤ -1: only -1.", NumberPeople, Prop("age", LessOrEqual, Num(-1)), 5),
         Ex("number_ne_decimal", "score ≠ 0.1: everyone but 5, NULL included.", NumberPeople, Prop("score", NotEquals, Num(0.1m)), 1, 2, 3, 4),
+        Ex("number_lt", "score < 9.5: only 0.1.", NumberPeople, Prop("score", LessThan, Num(9.5m)), 5),
+        Ex("number_lte", "score ≤ 9.5: 9.5 and 0.1.", NumberPeople, Prop("score", LessOrEqual, Num(9.5m)), 1, 5),
+        Ex("number_gte", "score ≥ 10: 10 and 10.00.", NumberPeople, Prop("score", GreaterOrEqual, Num(10)), 2, 4),
+        Ex("number_in", "score in [0.1, 10]: 10, 10.00 and 0.1.", NumberPeople, Prop("score", List(In, Num(0.1m), Num(10))), 2, 4, 5),
+        Ex("number_not_in", "Complement of in [0.1, 10]: 9.5 and NULL.", NumberPeople, Prop("score", List(NotIn, Num(0.1m), Num(10))), 1, 3),
+        Ex("number_is_set", "Non-NULL scores.", NumberPeople, Prop("score", IsSet), 1, 2, 4, 5),
+        Ex("number_is_not_set", "The NULL score.", NumberPeople, Prop("score", IsNotSet), 3),
     ];
 }
