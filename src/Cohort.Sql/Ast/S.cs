@@ -48,7 +48,7 @@ public static class S
     /// <summary>Constants, parameters (never bound to NULL) and COALESCE with a constant fallback.</summary>
     public static bool IsNeverNull(SqlExpr e) => e switch
     {
-        IntExpr or BoolExpr or ParamExpr => true,
+        IntExpr or BoolExpr or ParamExpr or DecimalParamExpr => true,
         FuncExpr { Function: SqlFunction.Coalesce } f => IsNeverNull(f.Args[^1]),
         BinaryExpr { Op: BinaryOp.Add or BinaryOp.Subtract or BinaryOp.Multiply } b => IsNeverNull(b.Left) && IsNeverNull(b.Right),
         _ => false,

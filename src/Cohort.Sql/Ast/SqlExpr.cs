@@ -16,6 +16,12 @@ public sealed record StarExpr(string? Qualifier) : SqlExpr;
 
 public sealed record ParamExpr(int Ordinal) : SqlExpr;
 
+/// <summary>
+/// A decimal parameter with the precision and scale its value needs. Some engines (DuckDB) otherwise type a
+/// parameter from what it is compared with, so 17.5 against an integer column would be bound as 17.
+/// </summary>
+public sealed record DecimalParamExpr(int Ordinal, int Precision, int Scale) : SqlExpr;
+
 /// <summary>An integer constant chosen by the compiler (never a user value).</summary>
 public sealed record IntExpr(long Value) : SqlExpr;
 

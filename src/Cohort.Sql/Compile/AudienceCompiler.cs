@@ -242,7 +242,8 @@ public sealed class AudienceCompiler
             };
             var dialect = SqlDialect.For(dialectName);
             var lowered = Lowering.Lower(statement, dialect);
-            return new CompiledSql(dialectName, SqlEmitter.Print(lowered, dialect), Context.Parameters.ToImmutable());
+            var (numbered, parameters) = ParameterNumbering.Apply(lowered, Context.Parameters.ToImmutable());
+            return new CompiledSql(dialectName, SqlEmitter.Print(numbered, dialect), parameters);
         }
     }
 }

@@ -111,24 +111,35 @@ internal sealed class ConditionCompiler
             case Measure.Aggregate a:
                 var column = S.Col(pass.End.Alias, a.Column);
                 var type = _ctx.ColumnType(pass.End.Model, a.Column);
-                return a.Function switch
+                switch (a.Function)
                 {
-                    AggregateFunction.Sum => _tests.Compile(
-                        S.Coalesce(pass.Add(AggregateKind.Sum, column, filter), new IntExpr(0)), type, a.Test),
-                    AggregateFunction.Avg => _tests.CompileAverage(
-                        pass.Add(AggregateKind.Sum, column, filter), pass.Add(AggregateKind.Count, column, filter), a.Test),
-                    AggregateFunction.Min => _tests.Compile(pass.Add(AggregateKind.Min, column, filter), type, a.Test),
-                    AggregateFunction.Max => _tests.Compile(pass.Add(AggregateKind.Max, column, filter), type, a.Test),
-                    _ => throw new InvalidOperationException($"Unknown aggregate {a.Function}."),
-                };
+                    case AggregateFunction.Sum:
+                        return _tests.Compile(S.Coalesce(pass.Add(AggregateKind.Sum, column, filter), new IntExpr(0)), type, a.Test);
+                    case AggregateFunction.Avg:
+                        var values = pass.Add(AggregateKind.Count, column, filter);
+                        return S.And(S.Cmp(BinaryOp.Greater, S.Coalesce(values, new IntExpr(0)), new IntExpr(0)),
+                            _tests.CompileAverage(pass.Add(AggregateKind.Sum, column, filter), values, a.Test));
+                    case AggregateFunction.Min or AggregateFunction.Max:
+                        var kind = a.Function == AggregateFunction.Min ? AggregateKind.Min : AggregateKind.Max;
+                        return WhenPresent(pass.Add(kind, column, filter), type, a.Test);
+                    default:
+                        throw new InvalidOperationException($"Unknown aggregate {a.Function}.");
+                }
             case Measure.FirstOccurrence f:
-                return _tests.Compile(pass.Add(AggregateKind.Min, timestamp ?? throw NeedsTimestamp(pass.End.Model), filter), DataType.Timestamp, f.Test);
+                return WhenPresent(pass.Add(AggregateKind.Min, timestamp ?? throw NeedsTimestamp(pass.End.Model), filter), DataType.Timestamp, f.Test);
             case Measure.LastOccurrence l:
-                return _tests.Compile(pass.Add(AggregateKind.Max, timestamp ?? throw NeedsTimestamp(pass.End.Model), filter), DataType.Timestamp, l.Test);
+                return WhenPresent(pass.Add(AggregateKind.Max, timestamp ?? throw NeedsTimestamp(pass.End.Model), filter), DataType.Timestamp, l.Test);
             default:
                 throw new InvalidOperationException($"Unknown measure {measure.GetType().Name}.");
         }
     }
+
+    /// <summary>
+    /// Measures over no rows (average, minimum, maximum, first or last occurrence) are false whatever the test,
+    /// negative operators included (docs/semantics.md section 6).
+    /// </summary>
+    private SqlExpr WhenPresent(SqlExpr value, DataType type, PropertyTest test) =>
+        S.And(new IsNullExpr(value, Negated: true), _tests.Compile(value, type, test));
 
     private SqlExpr Counts(SqlExpr count, CountComparator c) => c.Operator switch
     {

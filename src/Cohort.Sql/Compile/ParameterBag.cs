@@ -23,7 +23,13 @@ public sealed class ParameterBag
 
     public ParamExpr String(string value) => Add(SqlParameterType.String, value);
 
-    public ParamExpr Decimal(decimal value) => Add(SqlParameterType.Decimal, value);
+    public DecimalParamExpr Decimal(decimal value)
+    {
+        var ordinal = Add(SqlParameterType.Decimal, value).Ordinal;
+        int scale = value.Scale;
+        var integerDigits = Math.Max(1, decimal.Truncate(Math.Abs(value)).ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
+        return new DecimalParamExpr(ordinal, Math.Min(38, Math.Max(18, integerDigits + scale)), Math.Min((int)scale, 37));
+    }
 
     public ParamExpr Integer(long value) => Add(SqlParameterType.Integer, value);
 

@@ -21,6 +21,10 @@ public sealed class DuckDbDialect : SqlDialect
         _ => base.TypeName(type),
     };
 
+    // DuckDB infers a parameter's type from its context: against a BIGINT column, 17.5 would bind as 17.
+    public override void EmitDecimalParameter(DecimalParamExpr p, SqlEmitter e) =>
+        e.Write(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"CAST({Placeholder(p.Ordinal)} AS DECIMAL({p.Precision}, {p.Scale}))"));
+
     public override void EmitFunction(FuncExpr f, SqlEmitter e)
     {
         switch (f.Function)

@@ -73,6 +73,9 @@ public abstract class SqlRewriter
         OrderBy = RewriteOrders(s.OrderBy),
     };
 
+    private FrameBound? RewriteBound(FrameBound? bound) =>
+        bound?.Offset is null ? bound : bound with { Offset = RewriteExpr(bound.Offset) };
+
     protected virtual FromItem RewriteFrom(FromItem item) => item switch
     {
         SubquerySource q => q with { Query = RewriteStatement(q.Query) },
@@ -101,6 +104,8 @@ public abstract class SqlRewriter
             Argument = w.Argument is null ? null : RewriteExpr(w.Argument),
             PartitionBy = [.. w.PartitionBy.Select(RewriteExpr)],
             OrderBy = RewriteOrders(w.OrderBy),
+            FrameStart = RewriteBound(w.FrameStart),
+            FrameEnd = RewriteBound(w.FrameEnd),
         },
         CaseExpr c => c with
         {

@@ -51,6 +51,9 @@ public abstract class SqlDialect
 
     public virtual string Placeholder(int ordinal) => "$" + ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>A decimal parameter; engines that type parameters from their context override this to cast it.</summary>
+    public virtual void EmitDecimalParameter(DecimalParamExpr parameter, SqlEmitter emitter) => emitter.Write(Placeholder(parameter.Ordinal));
+
     /// <summary>Prints a semantic function that the lowering passes left in place.</summary>
     public abstract void EmitFunction(FuncExpr function, SqlEmitter emitter);
 

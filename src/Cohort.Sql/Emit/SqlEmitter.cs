@@ -199,6 +199,9 @@ public sealed class SqlEmitter(SqlDialect dialect)
             case ParamExpr p:
                 Write(Dialect.Placeholder(p.Ordinal));
                 break;
+            case DecimalParamExpr d:
+                Dialect.EmitDecimalParameter(d, this);
+                break;
             case IntExpr i:
                 Write(i.Value.ToString(CultureInfo.InvariantCulture));
                 break;
