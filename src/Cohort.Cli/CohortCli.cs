@@ -1,6 +1,7 @@
 using Cohort.Cli.Commands;
 using Cohort.Cli.Infrastructure;
 using Cohort.Core.Diagnostics;
+using Cohort.Warehouses;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -41,6 +42,15 @@ public static class CohortCli
 
     private static void Register(IConfigurator config)
     {
+        config.AddCommand<ValidateCommand>("validate")
+            .WithDescription("Check the project's schema and audiences, then the schema against the live warehouse.")
+            .WithExample("validate", "-p", "examples/shop")
+            .WithExample("validate", "--offline", "--json");
+        config.AddCommand<PreviewCommand>("preview")
+            .WithDescription("Size of an audience, the count after each top-level block, a masked sample, a breakdown and overlaps.")
+            .WithExample("preview", "high_value", "-p", "examples/shop")
+            .WithExample("preview", "engaged_gb_or_us", "--breakdown", "country", "--overlap", "high_value,recent_purchasers")
+            .WithExample("preview", "draft.yaml", "--sample", "0", "--json");
         config.AddCommand<SqlCommand>("sql")
             .WithDescription("Print the SQL an audience compiles to (with its parameters), for the project's warehouse or another dialect.")
             .WithExample("sql", "high_value", "-p", "examples/shop")
@@ -63,22 +73,18 @@ public static class CohortCli
                 errors.WriteLine($"cohort: {c.Message}");
                 errors.WriteLine("  Run 'cohort --help' (or 'cohort <verb> --help') for usage.");
                 return ExitCodes.Usage;
+            case WarehouseException w:
+                errors.WriteLine($"cohort: {w.Message}");
+                if (w.IsTransient) errors.WriteLine("  This looks temporary; trying again may work.");
+                return ExitCodes.ExternalFailure;
             case OperationCanceledException:
                 errors.WriteLine("cohort: cancelled.");
                 return ExitCodes.Cancelled;
             default:
-                if (ExternalFailure(exception) is { } external)
-                {
-                    errors.WriteLine($"cohort: {external}");
-                    return ExitCodes.ExternalFailure;
-                }
                 errors.WriteLine($"cohort: internal error: {exception.Message}");
                 errors.WriteLine("  This is a bug in Cohort; please report it with the command you ran.");
                 if (Environment.GetEnvironmentVariable("COHORT_DEBUG") == "1") errors.WriteLine(exception.ToString());
                 return ExitCodes.InternalError;
         }
     }
-
-    /// <summary>Failures of external systems get their own exit code; set by the warehouse layer.</summary>
-    internal static Func<Exception, string?> ExternalFailure { get; set; } = _ => null;
 }
