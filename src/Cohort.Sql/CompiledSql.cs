@@ -18,7 +18,18 @@ public enum SqlParameterType
 /// <summary>A positional parameter, referenced in the text as <c>$Ordinal</c> (1-based).</summary>
 public sealed record SqlParameter(int Ordinal, SqlParameterType Type, object Value)
 {
-    public override string ToString() => $"${Ordinal} = {Value} ({Type.ToString().ToLowerInvariant()})";
+    public override string ToString()
+    {
+        var text = Value switch
+        {
+            DateTime t => t.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            DateOnly d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            TimeSpan s => s.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+            IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+            var other => other.ToString(),
+        };
+        return $"${Ordinal} = {text} ({Type.ToString().ToLowerInvariant()})";
+    }
 }
 
 public enum SqlDialectName
