@@ -95,6 +95,22 @@ public sealed class AudienceCompiler
             $"Counts after each top-level block of audience '{audience.Name}'");
     }
 
+    /// <summary>
+    /// One row per parent key for which at least one condition holds: <c>k</c>, then <c>f1</c> … <c>fn</c>, whether
+    /// each condition holds. One scan for all of them; the preview cache stores each column as a key set.
+    /// </summary>
+    public CompiledSql ConditionFlags(string model, IReadOnlyList<Condition> conditions, EvaluationContext evaluation, SqlDialectName dialect)
+    {
+        if (conditions.Count == 0) throw new ArgumentException("At least one condition is needed.", nameof(conditions));
+        var q = Start(new AudienceDefinition("__flags__", model, null), evaluation);
+        var flags = conditions.Select(c => q.Compiler.Compile(c, q.Root)).ToList();
+        return q.Finish(new SelectStatement
+        {
+            Columns = [new SelectItem(q.Key, "k"), .. flags.Select((f, i) => new SelectItem(f, $"f{i + 1}"))],
+            Where = S.And(q.KeyPresent, S.Or(flags)),
+        }, dialect, $"Keys of {model} matching each of {conditions.Count} condition(s)");
+    }
+
     /// <summary>Member counts grouped by a parent column (<c>value</c>, <c>count</c>), largest first.</summary>
     public CompiledSql Breakdown(AudienceDefinition audience, EvaluationContext evaluation, SqlDialectName dialect, string column, int maxGroups = 50)
     {

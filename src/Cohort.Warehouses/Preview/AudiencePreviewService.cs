@@ -6,6 +6,7 @@ using Cohort.Core.Schema;
 using Cohort.Core.Time;
 using Cohort.Sql;
 using Cohort.Sql.Compile;
+using Cohort.Warehouses.Preview.Cache;
 
 namespace Cohort.Warehouses.Preview;
 
@@ -18,15 +19,18 @@ public sealed class AudiencePreviewService(
     IWarehouse warehouse,
     SchemaDefinition schema,
     IReadOnlyCollection<AudienceDefinition> audiences,
-    TimeProvider clock)
+    TimeProvider clock,
+    PreviewCache? cache = null)
 {
     private readonly AudienceCompiler _compiler = new(schema, audiences);
-    private readonly Dictionary<string, AudienceDefinition> _byName = audiences.ToDictionary(a => a.Name, StringComparer.Ordinal);
+    private readonly IReadOnlyDictionary<string, AudienceDefinition> _byName = audiences.ToDictionary(a => a.Name, StringComparer.Ordinal);
 
     public async Task<AudiencePreview> PreviewAsync(AudienceDefinition audience, EvaluationContext ctx, PreviewOptions options, CancellationToken ct = default)
     {
         var timings = new List<QueryTiming>();
-        var (blocks, total) = await Timed("counts", timings, () => BlockCountsAsync(audience, ctx, ct)).ConfigureAwait(false);
+        var start = clock.GetTimestamp();
+        var (blocks, total, reuse) = await CountsAsync(audience, ctx, ct).ConfigureAwait(false);
+        timings.Add(new QueryTiming(reuse is null ? "counts" : $"counts ({reuse})", clock.GetElapsedTime(start)));
         var sample = options.SampleSize > 0
             ? await Timed("sample", timings, () => SampleAsync(audience, ctx, options, ct)).ConfigureAwait(false)
             : null;
@@ -42,12 +46,26 @@ public sealed class AudiencePreviewService(
     public async Task<long> CountAsync(AudienceDefinition audience, EvaluationContext ctx, CancellationToken ct = default) =>
         ToLong(await warehouse.ScalarAsync(_compiler.Count(audience, ctx, warehouse.Dialect), ct).ConfigureAwait(false));
 
+    /// <summary>Counts through the cache when there is one (and the audience has blocks to cache).</summary>
+    private async Task<(ImmutableArray<BlockCount> Blocks, long Total, string? Reuse)> CountsAsync(AudienceDefinition audience, EvaluationContext ctx, CancellationToken ct)
+    {
+        if (cache is not null && await cache.BlockCountsAsync(_compiler, _byName, audience, ctx, ct).ConfigureAwait(false) is { } cached)
+        {
+            var labels = BlockLabels(audience);
+            return ([.. labels.Select((label, i) => new BlockCount(i + 1, label, cached.Counts[i]))], cached.Total,
+                $"{cached.Reused} reused, {cached.Computed} computed");
+        }
+        var (blocks, total) = await BlockCountsAsync(audience, ctx, ct).ConfigureAwait(false);
+        return (blocks, total, null);
+    }
+
+    private static List<string> BlockLabels(AudienceDefinition audience) =>
+        [.. AudienceCompiler.TopLevelBlocks(audience).Select(ConditionDescriber.Describe).Concat(audience.Exclusions.Select(x => $"excluding audience {x}"))];
+
     /// <summary>Counts after each top-level block and each exclusion, and the final size (after the size limit).</summary>
     public async Task<(ImmutableArray<BlockCount> Blocks, long Total)> BlockCountsAsync(AudienceDefinition audience, EvaluationContext ctx, CancellationToken ct = default)
     {
-        var labels = AudienceCompiler.TopLevelBlocks(audience).Select(ConditionDescriber.Describe)
-            .Concat(audience.Exclusions.Select(x => $"excluding audience {x}"))
-            .ToList();
+        var labels = BlockLabels(audience);
         var row = await SingleRowAsync(_compiler.BlockCounts(audience, ctx, warehouse.Dialect), ct).ConfigureAwait(false);
         var blocks = labels.Select((label, i) => new BlockCount(i + 1, label, ToLong(row[i]))).ToImmutableArray();
         return (blocks, ToLong(row[^1]));
