@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using Cohort.Cli.Infrastructure;
 using Cohort.Warehouses.Preview;
+using Cohort.Warehouses.Preview.Cache;
 using Cohort.Warehouses.Projects;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -34,6 +35,10 @@ public sealed class PreviewCommand(IAnsiConsole console, TimeProvider clock) : A
         [Description("Break the members down by a parent column.")]
         public string? Breakdown { get; init; }
 
+        [CommandOption("--cache")]
+        [Description("Keep per-block results in the warehouse and reuse them while it is unchanged (see docs/preview-cache.md). Pair with a fixed --as-of.")]
+        public bool Cache { get; init; }
+
         [CommandOption("-o|--overlap <AUDIENCES>")]
         [Description("Comma-separated audiences to measure the overlap with.")]
         public string? Overlap { get; init; }
@@ -64,7 +69,8 @@ public sealed class PreviewCommand(IAnsiConsole console, TimeProvider clock) : A
         }
 
         await using var warehouse = await ProjectWarehouse.OpenAsync(session.Project.Project, cancellationToken: cancellationToken);
-        var service = new AudiencePreviewService(warehouse, session.Project.Schema, session.AudiencesWith(audience), clock);
+        var cache = settings.Cache ? await OpenCacheAsync(warehouse, session, cancellationToken) : null;
+        var service = new AudiencePreviewService(warehouse, session.Project.Schema, session.AudiencesWith(audience), clock, cache);
         var preview = await service.PreviewAsync(audience, evaluation, new PreviewOptions
         {
             SampleSize = settings.Sample,
@@ -77,6 +83,22 @@ public sealed class PreviewCommand(IAnsiConsole console, TimeProvider clock) : A
         if (settings.Json) JsonOutput.Write(console, PreviewJson.From(preview));
         else PreviewRenderer.Render(console, preview);
         return ExitCodes.Success;
+    }
+
+    private async Task<PreviewCache?> OpenCacheAsync(Warehouses.IWarehouse warehouse, ProjectSession session, CancellationToken ct)
+    {
+        CacheLocation? location = session.Project.Project.Warehouse switch
+        {
+            Core.Projects.WarehouseConfig.DuckDb { InMemory: false } duck => new CacheLocation.DuckDbFile(duck.Path),
+            Core.Projects.WarehouseConfig.Postgres => CacheLocation.InPostgres,
+            _ => null,
+        };
+        if (location is null)
+        {
+            console.MarkupLine("[yellow]--cache needs a DuckDB file or PostgreSQL warehouse; an in-memory database is previewed without it.[/]");
+            return null;
+        }
+        return await PreviewCache.OpenAsync(warehouse, location, clock, ct);
     }
 
     private static List<string> Split(string? list) =>
