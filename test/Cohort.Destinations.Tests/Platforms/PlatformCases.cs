@@ -1,0 +1,14 @@
+namespace Cohort.Destinations.Tests.Platforms;
+
+/// <summary>Every platform case by name (the shared tests are a theory over these).</summary>
+public static class PlatformCases
+{
+    private static readonly Dictionary<string, Func<PlatformCase>> Factories = new()
+    {
+        ["google-ads"] = () => new GoogleAdsCase(),
+    };
+
+    public static IEnumerable<string> Names => Factories.Keys;
+
+    public static PlatformCase Create(string name) => Factories[name]();
+}
