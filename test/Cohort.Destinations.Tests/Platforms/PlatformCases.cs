@@ -6,6 +6,7 @@ public static class PlatformCases
     private static readonly Dictionary<string, Func<PlatformCase>> Factories = new()
     {
         ["google-ads"] = () => new GoogleAdsCase(),
+        ["google-data-manager"] = () => new DataManagerCase(),
     };
 
     public static IEnumerable<string> Names => Factories.Keys;
