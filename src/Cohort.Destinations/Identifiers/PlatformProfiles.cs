@@ -76,7 +76,8 @@ public static class PlatformProfiles
             [State] = Hashed(new StateNormalization()),
             [ZipCode] = Hashed(new ZipNormalization()),
             [Country] = Hashed(new CountryNormalization(CountryCase.Lower)),
-            [DateOfBirth] = Hashed(new DateOfBirthNormalization(dateOrder)),
+            // Meta wants DOBY/DOBM/DOBD hashed separately, so a whole-date digest cannot be used.
+            [DateOfBirth] = new(new DateOfBirthNormalization(dateOrder), HashEncoding.Sha256Hex, AcceptPrehashed: false),
             [Gender] = Hashed(new GenderNormalization()),
             [MobileAdvertisingId] = Plain(new PlainNormalization(Lowercase: true, Label: "mobile advertising id")),
             [ExternalId] = Plain(new PlainNormalization(Label: "external id")),

@@ -7,6 +7,7 @@ public static class PlatformCases
     {
         ["google-ads"] = () => new GoogleAdsCase(),
         ["google-data-manager"] = () => new DataManagerCase(),
+        ["meta"] = () => new MetaCase(),
     };
 
     public static IEnumerable<string> Names => Factories.Keys;
