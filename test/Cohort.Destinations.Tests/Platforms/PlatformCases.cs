@@ -8,6 +8,7 @@ public static class PlatformCases
         ["google-ads"] = () => new GoogleAdsCase(),
         ["google-data-manager"] = () => new DataManagerCase(),
         ["meta"] = () => new MetaCase(),
+        ["the-trade-desk"] = () => new TradeDeskCase(),
     };
 
     public static IEnumerable<string> Names => Factories.Keys;
