@@ -9,6 +9,8 @@ public static class PlatformCases
         ["google-data-manager"] = () => new DataManagerCase(),
         ["meta"] = () => new MetaCase(),
         ["the-trade-desk"] = () => new TradeDeskCase(),
+        ["linkedin"] = () => new LinkedInCase(),
+        ["tiktok"] = () => new TikTokCase(),
     };
 
     public static IEnumerable<string> Names => Factories.Keys;
