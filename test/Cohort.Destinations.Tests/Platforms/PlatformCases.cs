@@ -11,6 +11,12 @@ public static class PlatformCases
         ["the-trade-desk"] = () => new TradeDeskCase(),
         ["linkedin"] = () => new LinkedInCase(),
         ["tiktok"] = () => new TikTokCase(),
+        ["braze"] = () => new BrazeCase(),
+        ["klaviyo"] = () => new KlaviyoCase(),
+        ["hubspot"] = () => new HubSpotCase(),
+        ["salesforce"] = () => new SalesforceCase(),
+        ["iterable"] = () => new IterableCase(),
+        ["mailchimp"] = () => new MailchimpCase(),
     };
 
     public static IEnumerable<string> Names => Factories.Keys;
