@@ -89,6 +89,7 @@ public sealed class KlaviyoFake : FakePlatformServer
     public const string ApiKey = "pk_live_good";
     public const string ListId = "AbC123";
 
+    private readonly Dictionary<string, string> _idByEmail = [];
     private int _nextId = 1;
 
     /// <summary>Profiles by id with their attributes.</summary>
@@ -139,7 +140,8 @@ public sealed class KlaviyoFake : FakePlatformServer
             {
                 var attrs = (JsonObject)p!["attributes"]!;
                 var email = (string?)attrs["email"];
-                var id = Profiles.FirstOrDefault(x => email is not null && (string?)x.Value["email"] == email).Key ?? "01HX" + _nextId++.ToString("D22", System.Globalization.CultureInfo.InvariantCulture);
+                var id = email is not null && _idByEmail.TryGetValue(email, out var known) ? known : "01HX" + _nextId++.ToString("D22", System.Globalization.CultureInfo.InvariantCulture);
+                if (email is not null) _idByEmail[email] = id;
                 if (!Profiles.TryGetValue(id, out var stored)) Profiles[id] = stored = [];
                 foreach (var (name, value) in attrs) stored[name] = value?.DeepClone();
                 if (lists.Count > 0) ListMembers.Add(id);
