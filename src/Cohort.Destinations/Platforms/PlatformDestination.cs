@@ -111,6 +111,11 @@ public abstract class PlatformDestination : IDestination
             {
                 throw new DestinationException(PlatformMessages.Network(Platform, e.HttpRequestError), DestinationErrorClass.Transient, innerException: e);
             }
+            catch (IOException e)
+            {
+                // A response cut off while its body was read (HttpIOException is an IOException).
+                throw new DestinationException(PlatformMessages.Network(Platform, HttpRequestError.ResponseEnded), DestinationErrorClass.Transient, innerException: e);
+            }
         }
     }
 
