@@ -3,6 +3,15 @@ using Cohort.Destinations.Abstractions;
 
 namespace Cohort.Destinations.Identifiers;
 
+/// <summary>
+/// Implemented by destinations that normalise identifiers, so the engine can build the match-rate report of a sync
+/// with the same rules the destination sends with.
+/// </summary>
+public interface IIdentifierProfileSource
+{
+    IdentifierProfile? IdentifierProfile { get; }
+}
+
 /// <summary>Per identifier kind: how many records carried it, how many were usable after normalisation, how many invalid.</summary>
 public sealed record IdentifierMatchStats(IdentifierType Type, int Present, int Usable, int Invalid, int Records)
 {

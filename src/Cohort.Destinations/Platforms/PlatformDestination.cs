@@ -23,7 +23,7 @@ public sealed record PreparedRecord(int Index, OutboundRecord Record, Normalized
 /// 401/403/404: AuthOrConfig; other 4xx: Permanent), and merging per-record results back into batch order.
 /// Connectors never sleep or retry: that is the engine's job.
 /// </summary>
-public abstract class PlatformDestination : IDestination
+public abstract class PlatformDestination : IDestination, IIdentifierProfileSource
 {
     private readonly HttpClient _http;
 
@@ -42,6 +42,9 @@ public abstract class PlatformDestination : IDestination
 
     /// <summary>How identifiers are normalised and encoded; null for destinations keyed by the sync key alone.</summary>
     protected abstract IdentifierProfile? Profile { get; }
+
+    /// <summary>The profile this connector normalises with (for the engine's match-rate report); null when it uses none.</summary>
+    public IdentifierProfile? IdentifierProfile => Profile;
 
     protected TimeProvider Time { get; }
 

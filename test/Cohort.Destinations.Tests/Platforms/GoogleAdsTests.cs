@@ -174,3 +174,49 @@ public sealed class GoogleAdsTests : IAsyncLifetime
         Assert.Equal([BatchOperation.Add, BatchOperation.Remove], destination.Descriptor.Operations.ToArray());
     }
 }
+
+public sealed class GoogleAdsJobLifecycleTests : IAsyncLifetime
+{
+    private readonly GoogleAdsCase _case = new();
+
+    public Task InitializeAsync() => _case.StartAsync();
+
+    public async Task DisposeAsync() => await _case.DisposeAsync();
+
+    [Fact]
+    public async Task A_transient_run_failure_keeps_the_job_for_a_retry_of_complete()
+    {
+        await using var destination = _case.Create();
+        await destination.SendAsync(PlatformCase.Batch(BatchOperation.Add, _case.Record(1)), CancellationToken.None);
+        _case.Server.Inject(Fault.Status(503, path: ":run"));
+
+        await Assert.ThrowsAsync<DestinationException>(() => destination.CompleteAsync(CancellationToken.None));
+        await destination.CompleteAsync(CancellationToken.None);
+
+        Assert.Single(_case.Fake.Jobs);
+        Assert.Equal(["hashedEmail:" + IdentifierHasher.Sha256Hex("person1@example.com"), "thirdPartyUserId:crm-1"], _case.Fake.Members.Order());
+    }
+
+    [Fact]
+    public async Task A_job_that_can_no_longer_run_is_replaced_by_a_new_one_next_run()
+    {
+        await using var destination = _case.Create();
+        await destination.SendAsync(PlatformCase.Batch(BatchOperation.Add, _case.Record(1)), CancellationToken.None);
+        _case.Time.Advance(TimeSpan.FromDays(6));
+        await Assert.ThrowsAsync<DestinationException>(() => destination.CompleteAsync(CancellationToken.None));
+
+        await destination.SendAsync(PlatformCase.Batch(BatchOperation.Add, _case.Record(1)), CancellationToken.None);
+        await destination.CompleteAsync(CancellationToken.None);
+
+        Assert.Equal(2, _case.Fake.Jobs.Count);
+        Assert.Equal(2, _case.Fake.Members.Count);
+    }
+
+    [Fact]
+    public void The_connector_exposes_its_profile_for_the_match_rate_report()
+    {
+        var destination = (IIdentifierProfileSource)_case.Create();
+        var report = MatchRateReport.Compute([_case.Record(1), PlatformCase.Rec("x", (IdentifierType.Phone, "12"))], destination.IdentifierProfile!);
+        Assert.Equal((2, 1, 1), (report.Records, report.Usable, report.Invalid));
+    }
+}

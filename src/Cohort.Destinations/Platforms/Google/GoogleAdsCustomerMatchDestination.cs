@@ -118,7 +118,17 @@ public sealed class GoogleAdsCustomerMatchDestination : PlatformDestination
     {
         foreach (var (operation, job) in _jobs.OrderBy(j => j.Key).ToList())
         {
-            await SendAsync(Request(HttpMethod.Post, $"{_settings.ApiVersion}/{job}:run", new JsonObject()), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await SendAsync(Request(HttpMethod.Post, $"{_settings.ApiVersion}/{job}:run", new JsonObject()), cancellationToken).ConfigureAwait(false);
+            }
+            catch (DestinationException e) when (!e.IsTransient)
+            {
+                // A job that cannot run (expired, already run, refused) is dropped: the next run creates a new one
+                // and the engine re-sends the rows it never committed.
+                _jobs.Remove(operation);
+                throw;
+            }
             _jobs.Remove(operation);
         }
     }
