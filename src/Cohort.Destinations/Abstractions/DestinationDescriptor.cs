@@ -19,6 +19,14 @@ public sealed record DestinationDescriptor(
     public ImmutableArray<IdentifierType> Identifiers { get; init; } = Identifiers.IsDefault ? [] : Identifiers;
 
     public ImmutableArray<DestinationField> Fields { get; init; } = Fields.IsDefault ? [] : Fields;
+
+    /// <summary>
+    /// True when the platform applies what <see cref="IDestination.SendAsync"/> accepted only once
+    /// <see cref="IDestination.CompleteAsync"/> has succeeded (Google Ads runs its offline user data job there).
+    /// The engine must then treat Succeeded results of the run as provisional and commit them only after
+    /// CompleteAsync returns; if it throws or the process dies first, the rows are re-sent next run.
+    /// </summary>
+    public bool ConfirmedOnComplete { get; init; }
 }
 
 /// <summary>A field the destination knows (for mapping pickers and validation); free-form destinations list none.</summary>
