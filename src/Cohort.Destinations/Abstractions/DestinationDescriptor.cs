@@ -26,7 +26,7 @@ public sealed record DestinationDescriptor(
     /// The engine must then treat Succeeded results of the run as provisional and commit them only after
     /// CompleteAsync returns; if it throws or the process dies first, the rows are re-sent next run.
     /// </summary>
-    public bool ConfirmedOnComplete { get; init; }
+    public bool CommitOnComplete { get; init; }
 }
 
 /// <summary>A field the destination knows (for mapping pickers and validation); free-form destinations list none.</summary>

@@ -43,7 +43,7 @@ public sealed class GoogleAdsTests : IAsyncLifetime
     public async Task Adds_reach_the_list_only_when_the_job_runs_and_removes_use_a_separate_job()
     {
         await using var destination = _case.Create();
-        Assert.True(destination.Descriptor.ConfirmedOnComplete);
+        Assert.True(destination.Descriptor.CommitOnComplete);
 
         var added = await destination.SendAsync(PlatformCase.Batch(BatchOperation.Add,
             PlatformCase.Rec("1", (IdentifierType.Email, " Dana@Example.com ")),

@@ -46,7 +46,7 @@ public sealed record GoogleAdsSettings(string CustomerId, string UserListId, str
 /// Google Ads Customer Match through OfflineUserDataJobService (§1): the first Add (or Remove) batch of a run
 /// creates a job, each batch is one <c>addOperations</c> request with partial failure enabled, and
 /// <see cref="CompleteAsync"/> runs the jobs. Adds and removes go to separate jobs (mixing them raises
-/// CONFLICTING_OPERATION). The descriptor says <see cref="DestinationDescriptor.ConfirmedOnComplete"/>: nothing
+/// CONFLICTING_OPERATION). The descriptor says <see cref="DestinationDescriptor.CommitOnComplete"/>: nothing
 /// reaches the list until the job runs.
 /// </summary>
 public sealed class GoogleAdsCustomerMatchDestination : PlatformDestination
@@ -75,7 +75,7 @@ public sealed class GoogleAdsCustomerMatchDestination : PlatformDestination
             MaxConcurrentRequests: 1, // concurrent changes to one list raise CONCURRENT_MODIFICATION
             Identifiers: Profile.Types)
         {
-            ConfirmedOnComplete = true,
+            CommitOnComplete = true,
         };
     }
 
