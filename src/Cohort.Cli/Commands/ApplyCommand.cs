@@ -48,7 +48,21 @@ public sealed class ExportCommand(IAnsiConsole console, TimeProvider clock) : As
         var changes = await services.GetRequiredService<ProjectTransfer>().ExportAsync(target, cancellationToken);
         var projectFile = Path.Combine(options.ProjectDirectory, Core.Projects.ProjectDefinition.FileName);
         var targetProjectFile = Path.Combine(target, Core.Projects.ProjectDefinition.FileName);
-        if (!File.Exists(targetProjectFile) && File.Exists(projectFile)) File.Copy(projectFile, targetProjectFile);
+        if (!File.Exists(targetProjectFile) && File.Exists(projectFile))
+        {
+            File.Copy(projectFile, targetProjectFile);
+            // The copied cohort.yaml may name an init script beside it: bring that along so the folder is a working project.
+            if (Core.Projects.ProjectLoader.Load(settings.ProjectPath).Project.Warehouse is Core.Projects.WarehouseConfig.DuckDb { InitSqlPath: { } init } && File.Exists(init))
+            {
+                var relative = Path.GetRelativePath(options.ProjectDirectory, init);
+                var copy = Path.Combine(target, relative);
+                if (!relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative) && !File.Exists(copy))
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+                    File.Copy(init, copy);
+                }
+            }
+        }
         TransferOutput.Write(console, changes, settings.Json, $"exported to {target}");
         return ExitCodes.Success;
     }

@@ -124,9 +124,9 @@ public abstract class ApiTests<TStore>(ServerFixture<TStore> fx) where TStore : 
     public async Task Oversize_payloads_are_refused_with_413_and_nothing_is_stored()
     {
         var huge = Audience("too_big").Replace("\"labels\":[\"test\"]", "\"description\":\"" + new string('x', 300_000) + "\"", StringComparison.Ordinal);
-        await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Post, "/api/audiences", "marketer", raw: huge), 413);
+        await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Post, "/api/audiences", "marketer", raw: huge, expectContinue: true), 413);
         // Past Kestrel's own limit too (1 MiB): still a clear 413, not a dropped connection.
-        var response = await fx.SendAsync(HttpMethod.Post, "/api/audiences", "marketer", raw: new string(' ', 2 * 1024 * 1024));
+        var response = await fx.SendAsync(HttpMethod.Post, "/api/audiences", "marketer", raw: new string(' ', 2 * 1024 * 1024), expectContinue: true);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Get, "/api/audiences/too_big", "viewer"), 404);
     }

@@ -120,9 +120,11 @@ public abstract class ServerFixture<TStore> : IAsyncLifetime where TStore : ISto
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["token"]!.GetValue<string>();
     }
 
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? user, object? json = null, string? raw = null, string contentType = "application/json")
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? user, object? json = null, string? raw = null, string contentType = "application/json", bool expectContinue = false)
     {
         using var request = new HttpRequestMessage(method, path);
+        // With 100-continue the server can refuse an oversize body before the client sends it (no reset race).
+        if (expectContinue) request.Headers.ExpectContinue = true;
         if (user is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.TryGetValue(user, out var t) ? t : user);
         if (json is not null) request.Content = JsonContent.Create(json);
         else if (raw is not null) request.Content = new StringContent(raw, Encoding.UTF8, contentType);
