@@ -63,11 +63,13 @@ public sealed class StudioBrowserTests(StudioFixture fx) : IClassFixture<StudioF
         await StudioFixture.ScreenshotAsync(page, "02-audience-builder");
 
         await page.ClickAsync("[data-testid=save]");
-        await page.WaitForURLAsync("**/audiences/recent_gb_buyers**");
+        try { await page.WaitForURLAsync("**/audiences/recent_gb_buyers**"); }
+        catch (TimeoutException) { await StudioFixture.ScreenshotAsync(page, "failed-save"); throw; }
         await StudioFixture.WaitInteractiveAsync(page);
         var saved = await fx.ApiAsync(HttpMethod.Get, "/api/audiences/recent_gb_buyers", Viewer);
         Assert.Equal("marketer", saved["createdBy"]!.GetValue<string>());
         Assert.Equal(1, saved["version"]!.GetValue<int>());
+        await Assertions.Expect(page.Locator("[data-testid=message]")).ToContainTextAsync("Saved version 1");
         await Assertions.Expect(page.Locator("[data-testid=live-count]")).ToHaveTextAsync(expected.ToString("N0", CultureInfo.InvariantCulture));
 
         await page.ClickAsync("[data-testid=tab-sql]");

@@ -109,6 +109,9 @@ public sealed class AudienceDraft
     public string SplitSalt { get; set; } = "";
     public List<SplitDraft> Splits { get; set; } = [];
     public string LimitSize { get; set; } = "";
+
+    /// <summary>The ordering of a size limit, kept as written (the builder has no form for it, and must not drop it).</summary>
+    public JsonNode? LimitOrderBy { get; set; }
 }
 
 /// <summary>Converts between the builder's drafts and the audience document syntax, both ways.</summary>
@@ -137,7 +140,12 @@ public static class BuilderModel
             else doc["condition"] = Condition(root, "condition", parent, index, null);
         }
         if (draft.Exclusions.Count > 0) doc["exclude"] = new JsonArray([.. draft.Exclusions.Select(e => (JsonNode?)JsonValue.Create(e))]);
-        if (draft.LimitSize.Trim() is { Length: > 0 } size) doc["limit"] = new JsonObject { ["size"] = Number(size) };
+        if (draft.LimitSize.Trim() is { Length: > 0 } size)
+        {
+            var limit = new JsonObject { ["size"] = Number(size) };
+            if (draft.LimitOrderBy is { } order) limit["order_by"] = order.DeepClone();
+            doc["limit"] = limit;
+        }
         if (draft.SplitsEnabled)
         {
             var splits = new JsonObject();
@@ -324,11 +332,7 @@ public static class BuilderModel
             Exclusions = [.. audience.Exclusions],
             LimitSize = json["limit"]?["size"]?.ToJsonString() ?? "",
         };
-        if (json["limit"] is JsonObject limit && limit.Count > 1)
-        {
-            // An ordered limit has no form yet: keep it as it is by leaving the size empty and warning in the UI.
-            draft.LimitSize = limit["size"]?.ToJsonString() ?? "";
-        }
+        draft.LimitOrderBy = json["limit"]?["order_by"]?.DeepClone();
         if (audience.Splits is { } splits)
         {
             draft.SplitsEnabled = true;
