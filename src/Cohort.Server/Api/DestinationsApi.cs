@@ -90,6 +90,12 @@ public static class SyncsApi
             await defs.TriggerAsync(await c.ActorAsync(), name, c.RequestAborted);
             return TypedResults.Accepted($"/api/syncs/{Uri.EscapeDataString(name)}/runs");
         }).WithSummary("Run now: the job becomes due and the next scheduler tick runs it under its lease. Audited.");
+        group.MapPost("/{name}/dry-run", async Task<ProblemHttpResult> (string name, DefinitionService defs, HttpContext c) =>
+        {
+            await defs.GetSyncAsync(name, c.RequestAborted);
+            return Problems.Create(StatusCodes.Status501NotImplemented, "not-implemented", "Dry runs are not available yet",
+                "The plan of the next run (adds, changes, removes) comes with the sync engine; this endpoint is reserved for it.");
+        }).ProducesProblem(StatusCodes.Status501NotImplemented).WithSummary("The next run's plan without sending (available when the sync engine is connected).");
         group.MapGet("/{name}/runs", async Task<Ok<List<SyncRun>>> (string name, DefinitionService defs, JobStore jobs, HttpContext c) =>
         {
             await defs.GetSyncAsync(name, c.RequestAborted);

@@ -301,6 +301,7 @@ public abstract class ApiTests<TStore>(ServerFixture<TStore> fx) where TStore : 
         await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Post, "/api/syncs/hv_to_sheet/trigger", "viewer"), 403);
         Assert.Empty((await fx.GetJsonAsync("/api/syncs/hv_to_sheet/runs", "viewer")).AsArray()); // the scheduler is off in this fixture
         Assert.NotNull(await fx.GetJsonAsync("/api/runs", "viewer"));
+        await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Post, "/api/syncs/hv_to_sheet/dry-run", "marketer"), 501);
         var list = (await fx.GetJsonAsync("/api/audiences", "viewer")).AsArray();
         Assert.NotNull(list.First(a => a!["name"]!.GetValue<string>() == "high_value")!["nextRunAt"]);
         // An audience that a sync uses cannot be deleted from under it.
