@@ -56,6 +56,17 @@ public static class CohortCli
             .WithExample("sql", "high_value", "-p", "examples/shop")
             .WithExample("sql", "recent_purchasers", "--dialect", "postgres", "--as-of", "2026-11-28T09:00:00Z")
             .WithExample("sql", "draft.yaml", "--query", "blocks");
+        config.AddCommand<ServeCommand>("serve")
+            .WithDescription("Run the API and the Studio (web UI) with the scheduler, on 127.0.0.1:5080 by default.")
+            .WithExample("serve", "-p", "examples/shop")
+            .WithExample("serve", "--port", "8080", "--store", "postgres:Host=db;Database=cohort;Username=cohort");
+        config.AddCommand<ApplyCommand>("apply")
+            .WithDescription("Import the YAML project (schema, audiences, destinations, syncs) into the metadata store; shows what changed.")
+            .WithExample("apply", "-p", "examples/shop")
+            .WithExample("apply", "--prune", "--store", "sqlite:cohort.db");
+        config.AddCommand<ExportCommand>("export")
+            .WithDescription("Write the metadata store back as the YAML project, so definitions edited in the Studio can be committed.")
+            .WithExample("export", "-p", "examples/shop", "--out", "exported");
     }
 
     private static int Report(Exception exception, IAnsiConsole console, TextWriter errors)
