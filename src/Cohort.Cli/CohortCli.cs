@@ -42,6 +42,12 @@ public static class CohortCli
 
     private static void Register(IConfigurator config)
     {
+        config.AddCommand<DemoCommand>("demo")
+            .WithDescription("Build the demo warehouse and project, validate it, and evaluate every demo audience.")
+            .WithExample("demo")
+            .WithExample("demo", "--scale", "100k", "--dir", "/tmp/cohort-demo")
+            .WithExample("demo", "--seed", "7", "--as-of", "2026-11-28T09:00:00Z", "--json")
+            .WithExample("demo", "--warehouse", "postgres", "--connection-string-env", "COHORT_PG", "--schema", "cohort_demo");
         config.AddCommand<ValidateCommand>("validate")
             .WithDescription("Check the project's schema and audiences, then the schema against the live warehouse.")
             .WithExample("validate", "-p", "examples/shop")

@@ -100,7 +100,7 @@ internal sealed partial class DemoPlan
             SELECT x.order_id, x.customer_id, {Ago("x.order_secs_ago")},
                 {Weighted([("completed", 92), ("refunded", 5), ("cancelled", 3)], r["status"])},
                 t.total, x.item_count, x.channel,
-                CASE WHEN {Chance(r["discount"], 0.12)} THEN {Pick(Vocabulary.DiscountCodes, r["code"])} END
+                CASE WHEN {Chance(r["discount"], 0.18)} THEN {Pick(Vocabulary.DiscountCodes, r["code"])} END
             FROM {r.Over("_demo_orders", "order_id")} AS x
             JOIN (SELECT order_id, sum(quantity * unit_price) AS total FROM order_items GROUP BY order_id) AS t ON t.order_id = x.order_id
             ORDER BY x.order_id

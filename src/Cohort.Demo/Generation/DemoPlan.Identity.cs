@@ -106,7 +106,7 @@ internal sealed partial class DemoPlan
 
     /// <summary>When a person's record was created: after signup for customers, any time in the history for prospects.</summary>
     private static string CreatedSecsAgo(string r) =>
-        $"CASE WHEN is_customer THEN {Floor($"signup_secs_ago * {Unit0(r)}")} + 300 ELSE {Below(r, Calendar.HistoryDays * Day)} + 300 END";
+        $"CASE WHEN is_customer THEN {Floor($"signup_secs_ago * {Unit0(r)}")} + 300 ELSE {Below(r, DemoCalendar.HistoryDays * Day)} + 300 END";
 
     private const string PeopleWithActivity = """
         (SELECT p.*, a.signup_secs_ago, a.email_consent, a.has_app, a.session_budget, a.end_days

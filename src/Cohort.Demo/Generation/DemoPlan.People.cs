@@ -92,7 +92,7 @@ internal sealed partial class DemoPlan
     private string Activity()
     {
         var r = Random("activity");
-        var history = Calendar.HistoryDays;
+        var history = DemoCalendar.HistoryDays;
         // Sessions per active day: Pareto with alpha 2 (1/sqrt(u)), capped at 1.2 a day. The 3% of customers with
         // the highest intensity are the VIPs the CRM has tagged.
         var intensity = $"least({Dbl(1.2)}, {Dbl(BaseIntensity)} / sqrt({Unit(r["intensity"])}))";

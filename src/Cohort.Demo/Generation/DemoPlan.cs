@@ -44,7 +44,7 @@ internal sealed partial class DemoPlan
     public IReadOnlyList<DemoStep> Steps() =>
     [
         new SqlStep("Creating tables", CreateTables),
-        new BulkStep("Loading the calendar", "_demo_calendar", ["day_ago", "weight", "day_of_week", "campaign"], () => Calendar.Rows(_o.AnchorUtc)),
+        new BulkStep("Loading the calendar", "_demo_calendar", ["day_ago", "weight", "day_of_week", "campaign"], () => DemoCalendar.Rows(_o.AnchorUtc)),
         new SqlStep("Loading lookup tables", Lookups()),
         new SqlStep("Generating people", People()),
         new SqlStep("Generating customer behaviour", Activity()),
@@ -146,7 +146,7 @@ internal sealed partial class DemoPlan
             ("prospects", Int(_o.Prospects)),
             ("products", Int(_o.Products)),
             ("anchor", _o.AnchorUtc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
-            ("history_days", Int(Calendar.HistoryDays)),
+            ("history_days", Int(DemoCalendar.HistoryDays)),
         };
         return $"""
             INSERT INTO _demo_slots VALUES (0), (1), (2), (3), (4), (5);
@@ -235,7 +235,7 @@ internal sealed partial class DemoPlan
     }
 
     private static string HourOfDay(string r) =>
-        WeightedInt([.. Calendar.HourWeights.Select((w, hour) => ((long)hour, w))], r);
+        WeightedInt([.. DemoCalendar.HourWeights.Select((w, hour) => ((long)hour, w))], r);
 
     /// <summary>The md5 (hex, the same text on both engines) a UUID-shaped identifier is cut from.</summary>
     private string UuidHash(string kind, string personColumn, string slotColumn) =>

@@ -8,7 +8,7 @@ namespace Cohort.Demo.Generation;
 /// each Tuesday the name of the weekly newsletter sent that day. Sessions are drawn uniformly over a
 /// customer's active days and kept with probability weight / 10000, so busy days get more of them.
 /// </summary>
-internal static class Calendar
+internal static class DemoCalendar
 {
     /// <summary>Days of history: three years.</summary>
     public const int HistoryDays = 1096;
