@@ -48,6 +48,11 @@ public static class CohortCli
             .WithExample("demo", "--scale", "100k", "--dir", "/tmp/cohort-demo")
             .WithExample("demo", "--seed", "7", "--as-of", "2026-11-28T09:00:00Z", "--json")
             .WithExample("demo", "--warehouse", "postgres", "--connection-string-env", "COHORT_PG", "--schema", "cohort_demo");
+        config.AddCommand<InitCommand>("init")
+            .WithDescription("Describe an existing DuckDB file or PostgreSQL database as a proposed project to edit.")
+            .WithExample("init", "--duckdb", "shop.duckdb", "--dir", "shop")
+            .WithExample("init", "--postgres-env", "SHOP_PG", "--schema", "analytics", "--dir", "shop")
+            .WithExample("init", "--duckdb", "cohort-demo/demo.duckdb", "--dir", "mine", "--force", "--json");
         config.AddCommand<ValidateCommand>("validate")
             .WithDescription("Check the project's schema and audiences, then the schema against the live warehouse.")
             .WithExample("validate", "-p", "examples/shop")
