@@ -66,7 +66,7 @@ public sealed class InitCommand(IAnsiConsole console) : AsyncCommand<InitCommand
         string[] ours = [ProjectDefinition.FileName, ProjectDefinition.DefaultSchemaFile, ExampleAudienceFile];
         var existing = ours.Where(f => File.Exists(Path.Combine(directory, f))).ToList();
         if (existing.Count > 0 && !settings.Force)
-            throw CliError.Usage($"{string.Join(" and ", existing)} already exist{(existing.Count == 1 ? "s" : "")} in '{settings.Dir}'; nothing was written.",
+            throw CliError.Usage($"{string.Join(", ", existing)} already exist{(existing.Count == 1 ? "s" : "")} in '{settings.Dir}'; nothing was written.",
                 "Pass --force to overwrite, or --dir to write the project somewhere else.");
 
         WarehouseOptions options;

@@ -64,6 +64,6 @@ public sealed class ProjectSession
         else
             DiagnosticPrinter.Print(console, list);
         var errors = list.Count(d => d.IsError);
-        return new CliError($"{errors} error{(errors == 1 ? "" : "s")} in the project; nothing was run.", ExitCodes.InvalidDefinition);
+        return new CliError($"{errors} error{(errors == 1 ? "" : "s")} in the project; nothing was run.", ExitCodes.InvalidDefinition) { JsonWritten = settings.Json };
     }
 }
