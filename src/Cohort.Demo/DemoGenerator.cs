@@ -53,7 +53,7 @@ public static class DemoGenerator
             switch (steps[i])
             {
                 case SqlStep sql:
-                    await warehouse.ExecuteScriptAsync(Prefix(warehouse.Dialect) + sql.Sql, cancellationToken).ConfigureAwait(false);
+                    await warehouse.ExecuteScriptAsync(sql.Sql, cancellationToken).ConfigureAwait(false);
                     break;
                 case BulkStep bulk:
                     await warehouse.BulkLoadAsync(bulk.Table, bulk.Columns, bulk.Rows(), cancellationToken).ConfigureAwait(false);
@@ -69,12 +69,6 @@ public static class DemoGenerator
         }
         return new DemoSummary(options, counts.ToImmutable(), clock.GetElapsedTime(start));
     }
-
-    /// <summary>
-    /// DuckDB keeps the order of inserted rows by default, which makes it insert from one thread; the generator's
-    /// rows are a set (their order is not part of the data), so it lets DuckDB insert in parallel.
-    /// </summary>
-    private static string Prefix(SqlDialectName dialect) => dialect == SqlDialectName.DuckDb ? "SET preserve_insertion_order = false;\n" : "";
 
     /// <summary>The SQL the generator runs, step by step, for reading and review.</summary>
     public static IReadOnlyList<(string Description, string Sql)> Script(DemoOptions options, SqlDialectName dialect) =>

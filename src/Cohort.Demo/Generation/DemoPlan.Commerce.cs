@@ -12,6 +12,9 @@ internal sealed partial class DemoPlan
     /// </summary>
     private string Sessions()
     {
+        // Drawing and thinning use their own streams, so the rest are computed only for the sessions kept. The
+        // draws are the source of the second set of streams, so they are bound last.
+        var draw = Random("session_draws");
         var r = Random("sessions");
         var source = """
             (SELECT a.customer_id, CAST(g.k AS BIGINT) AS k, a.end_days, a.signup_days - a.end_days AS window_days,
@@ -20,23 +23,27 @@ internal sealed partial class DemoPlan
              WHERE a.session_budget > 0)
             """;
         var drawn = $"""
-            SELECT x.*,
-                end_days + {r["day"]} % window_days AS day_ago,
-                {HourOfDay(r["hour"])} * 3600 + {Below(r["second"], 3600)} AS second_of_day,
-                CASE WHEN {Chance(r["favourite"], 0.6)} THEN fav_category ELSE {RandomCategory(r["category"])} END AS focus_category,
-                CASE WHEN {r["channel"]} < app_threshold THEN 'app' ELSE 'web' END AS channel
-            FROM {r.Over(source, "customer_id", "k")} AS x
+            SELECT x.customer_id, x.k, x.buy_threshold, x.app_threshold, x.fav_category, x.{draw["keep"]} AS keep_draw,
+                end_days + {draw["day"]} % window_days AS day_ago,
+                {HourOfDay(draw["hour"])} * 3600 + {Below(draw["second"], 3600)} AS second_of_day
+            FROM {draw.Over(source, "customer_id", "k")} AS x
             """;
         var kept = $"""
-            SELECT d.*, {SecondsAgo("d.day_ago", "d.second_of_day")} AS raw_secs_ago
+            SELECT d.customer_id, d.k, d.buy_threshold, d.app_threshold, d.fav_category, {SecondsAgo("d.day_ago", "d.second_of_day")} AS raw_secs_ago
             FROM ({drawn}{F}) AS d JOIN _demo_calendar AS c ON c.day_ago = d.day_ago
-            WHERE {Below(r["keep"], 10_000)} < c.weight
+            WHERE {Below("d.keep_draw", 10_000)} < c.weight
             """;
         var timed = $"""
-            SELECT k1.*, CASE WHEN raw_secs_ago < {SessionLead} THEN raw_secs_ago + {Day} ELSE raw_secs_ago END AS start_secs_ago
-            FROM ({kept}{F}) AS k1
+            (SELECT k1.*, CASE WHEN raw_secs_ago < {SessionLead} THEN raw_secs_ago + {Day} ELSE raw_secs_ago END AS start_secs_ago
+             FROM ({kept}{F}) AS k1{F})
             """;
-        return r.Bind($"""
+        var described = $"""
+            SELECT t.*,
+                CASE WHEN {Chance(r["favourite"], 0.6)} THEN fav_category ELSE {RandomCategory(r["category"])} END AS focus_category,
+                CASE WHEN {r["channel"]} < app_threshold THEN 'app' ELSE 'web' END AS channel
+            FROM {r.Over(timed, "customer_id", "k")} AS t
+            """;
+        return draw.Bind(r.Bind($"""
             INSERT INTO _demo_sessions
             SELECT customer_id, k, start_secs_ago, channel,
                 CASE channel WHEN 'app' THEN {Weighted([("mobile", 88), ("tablet", 12)], r["device"])}
@@ -54,8 +61,8 @@ internal sealed partial class DemoPlan
                 {ProductIn("focus_category", r["product_2"])},
                 start_secs_ago - 720 - {Below(r["order_delay"], 240)},
                 {WeightedInt([(1, 55), (2, 25), (3, 12), (4, 8)], r["items"])}
-            FROM ({timed}{F}) AS t
-            """);
+            FROM ({described}{F}) AS s
+            """));
     }
 
     /// <summary>Sessions that reached an order, numbered in time order: order 1 is the oldest.</summary>

@@ -193,9 +193,19 @@ internal sealed partial class DemoPlan
 
     private RandomColumns Random(string scope) => new(_o.Seed, scope, F);
 
-    private string Ago(string seconds) => SqlText.Ago(_anchor, seconds);
+    /// <summary>
+    /// The anchor minus a number of seconds, a TIMESTAMP. DuckDB builds it from epoch microseconds (several times
+    /// faster than interval arithmetic); PostgreSQL subtracts an interval. Both give the same instant.
+    /// </summary>
+    private string Ago(string seconds) => _dialect == SqlDialectName.DuckDb
+        ? $"make_timestamp({AnchorMicros} - CAST({seconds} AS BIGINT) * 1000000)"
+        : SqlText.Ago(_anchor, seconds);
 
-    private string Ahead(string seconds) => SqlText.Ahead(_anchor, seconds);
+    private string Ahead(string seconds) => _dialect == SqlDialectName.DuckDb
+        ? $"make_timestamp({AnchorMicros} + CAST({seconds} AS BIGINT) * 1000000)"
+        : SqlText.Ahead(_anchor, seconds);
+
+    private string AnchorMicros => Int((_o.AnchorUtc - DateTime.UnixEpoch).Ticks / 10);
 
     /// <summary>Seconds before the anchor of a moment on day <paramref name="dayAgo"/> at second-of-day <paramref name="secondOfDay"/>.</summary>
     private string SecondsAgo(string dayAgo, string secondOfDay) => $"({dayAgo} * {Day} + {_anchorSecondOfDay} - {secondOfDay})";
