@@ -46,6 +46,8 @@ public sealed class DemoDataTests(DemoFixture demo)
                      ("app_users", "installed_at"), ("support_tickets", "created_at") })
             Assert.True(await Long($"SELECT count(*) FROM {table} WHERE {column} > {Anchor}") == 0, $"{table}.{column}");
         Assert.Equal(0, await Long($"SELECT count(*) FROM customers WHERE birthday > CAST({Anchor} AS DATE) - INTERVAL '18 years'"));
+        Assert.Equal(0, await Long("SELECT count(*) FROM subscriptions WHERE cancelled_at < started_at"));
+        Assert.Equal(0, await Long("SELECT count(*) FROM web_visitors WHERE last_seen_at < first_seen_at"));
         // Renewals are the one thing in the future.
         Assert.True(await Long($"SELECT count(*) FROM subscriptions WHERE renews_at > {Anchor}") > 0);
     }

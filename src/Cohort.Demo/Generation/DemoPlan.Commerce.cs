@@ -130,7 +130,8 @@ internal sealed partial class DemoPlan
                      ELSE {Weighted([("active", 84), ("paused", 8), ("past_due", 4), ("cancelled", 4)], r["status"])} END AS status
             FROM {r.Over(source, "customer_id", "n")} AS x
             """;
-        var cancelled = $"CASE WHEN churned THEN end_days * {Day} + {Below(r["cancel_time"], Day)} ELSE {Floor($"started_secs_ago * {Unit0(r["cancel_day"])}")} END";
+        // A churned customer cancels on the day they leave (never before the subscription started); others at any time since.
+        var cancelled = $"CASE WHEN churned THEN least(started_secs_ago, end_days * {Day} + {Below(r["cancel_time"], Day)}) ELSE {Floor($"started_secs_ago * {Unit0(r["cancel_day"])}")} END";
         var renews = $"""
             CASE WHEN status = 'active' AND plan = 'club_annual' THEN {Ahead($"{Below(r["renew"], 365 * Day)} + 60")}
                  WHEN status = 'active' THEN {Ahead($"{Below(r["renew"], 30 * Day)} + 60")}
