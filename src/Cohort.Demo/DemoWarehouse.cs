@@ -60,8 +60,8 @@ public static partial class DemoWarehouse
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (!SchemaName().IsMatch(schema))
-            throw new ArgumentException($"'{schema}' is not a plain schema name (lower-case letters, digits and underscores, at most 50).", nameof(schema));
+        if (!IsValidSchemaName(schema))
+            throw new ArgumentException(SchemaNameRule(schema), nameof(schema));
         var building = schema + "__building";
 
         await using (var admin = await WarehouseFactory.OpenAsync(WarehouseOptions.Postgres(connectionString), cancellationToken).ConfigureAwait(false))
@@ -95,6 +95,12 @@ public static partial class DemoWarehouse
             throw;
         }
     }
+
+    /// <summary>The demo's PostgreSQL schema is a plain name, so it never needs quoting: lower-case letters, digits, underscores.</summary>
+    public static bool IsValidSchemaName(string schema) => SchemaName().IsMatch(schema);
+
+    public static string SchemaNameRule(string schema) =>
+        $"'{schema}' is not a plain schema name (lower-case letters, digits and underscores, starting with a letter or underscore, at most 50).";
 
     /// <summary>Refuses to replace a schema that holds anything but a previous demo.</summary>
     private static async Task EnsureReplaceableAsync(IWarehouse warehouse, string schema, CancellationToken ct)

@@ -11,6 +11,8 @@ public sealed class ExitCodeTests
     [InlineData("demo", "--warehouse", "oracle")]
     [InlineData("demo", "--warehouse", "postgres")]
     [InlineData("demo", "--as-of", "yesterday")]
+    [InlineData("demo", "--warehouse", "postgres", "--connection-string-env", "X", "--schema", "Bad-Name")]
+    [InlineData("demo", "--threads", "0")]
     [InlineData("init")]
     [InlineData("init", "--duckdb", "a.duckdb", "--postgres-env", "X")]
     [InlineData("preview")]

@@ -84,6 +84,7 @@ public sealed class DemoCommand(IAnsiConsole console, TimeProvider clock) : Asyn
             if (Warehouse == "duckdb" && ConnectionStringEnv is not null)
                 return ValidationResult.Error("--connection-string-env applies to --warehouse postgres only.");
             if (Threads is <= 0) return ValidationResult.Error("--threads must be positive.");
+            if (!DemoWarehouse.IsValidSchemaName(Schema)) return ValidationResult.Error("--schema " + DemoWarehouse.SchemaNameRule(Schema));
             if (AsOf is not null && !Instants.TryParse(AsOf, out _))
                 return ValidationResult.Error($"--as-of '{AsOf}' is not an ISO 8601 instant with a zone, such as 2026-11-28T09:00:00Z.");
             return ValidationResult.Success();
