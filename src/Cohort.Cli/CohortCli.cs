@@ -1,6 +1,8 @@
 using Cohort.Cli.Commands;
 using Cohort.Cli.Infrastructure;
+using System.Reflection;
 using Cohort.Core.Diagnostics;
+using Cohort.Demo;
 using Cohort.Warehouses;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -25,23 +27,48 @@ public static class CohortCli
         services.AddSingleton(clock ?? TimeProvider.System);
         ExtensionServices?.Invoke(services);
 
+        var json = args.Contains("--json", StringComparer.Ordinal);
         var app = new CommandApp(new TypeRegistrar(services));
         app.Configure(config =>
         {
             config.SetApplicationName("cohort");
+            config.SetApplicationVersion(Version);
+            // Unknown options are usage errors, not silently ignored.
+            config.UseStrictParsing();
             config.ConfigureConsole(console);
             config.CancellationExitCode(ExitCodes.Cancelled);
-            config.SetExceptionHandler((exception, _) => Report(exception, console, errors));
+            config.SetExceptionHandler((exception, _) => Report(exception, console, errors, json));
             Register(config);
         });
+        if (args.Length == 0)
+        {
+            // No verb is a usage error: show the help, and say so in the exit code.
+            await app.RunAsync(["--help"], cancellationToken);
+            return ExitCodes.Usage;
+        }
         return await app.RunAsync(args, cancellationToken);
     }
+
+    /// <summary>The version shown by <c>cohort --version</c> (without the source revision).</summary>
+    public static string Version { get; } =
+        (typeof(CohortCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0").Split('+')[0];
 
     /// <summary>Hook for verbs that need more services than the core set.</summary>
     internal static Action<IServiceCollection>? ExtensionServices { get; set; }
 
     private static void Register(IConfigurator config)
     {
+        config.AddCommand<DemoCommand>("demo")
+            .WithDescription("Build the demo warehouse and project, validate it, and evaluate every demo audience.")
+            .WithExample("demo")
+            .WithExample("demo", "--scale", "100k", "--dir", "/tmp/cohort-demo")
+            .WithExample("demo", "--seed", "7", "--as-of", "2026-11-28T09:00:00Z", "--json")
+            .WithExample("demo", "--warehouse", "postgres", "--connection-string-env", "COHORT_PG", "--schema", "cohort_demo");
+        config.AddCommand<InitCommand>("init")
+            .WithDescription("Describe an existing DuckDB file or PostgreSQL database as a proposed project to edit.")
+            .WithExample("init", "--duckdb", "shop.duckdb", "--dir", "shop")
+            .WithExample("init", "--postgres-env", "SHOP_PG", "--schema", "analytics", "--dir", "shop")
+            .WithExample("init", "--duckdb", "cohort-demo/demo.duckdb", "--dir", "mine", "--force", "--json");
         config.AddCommand<ValidateCommand>("validate")
             .WithDescription("Check the project's schema and audiences, then the schema against the live warehouse.")
             .WithExample("validate", "-p", "examples/shop")
@@ -69,33 +96,34 @@ public static class CohortCli
             .WithExample("export", "-p", "examples/shop", "--out", "exported");
     }
 
-    private static int Report(Exception exception, IAnsiConsole console, TextWriter errors)
+    /// <summary>
+    /// Reports a failure in one or two lines on stderr (never a stack trace, unless COHORT_DEBUG=1 for internal
+    /// errors) and returns its exit code. With --json, stdout also gets <c>{"ok": false, "exitCode", "error"}</c>
+    /// unless the verb already wrote its own JSON (diagnostics).
+    /// </summary>
+    private static int Report(Exception exception, IAnsiConsole console, TextWriter errors, bool json)
     {
-        switch (exception)
+        var (code, kind, message, hint) = exception switch
         {
-            case CliError e:
-                errors.WriteLine($"cohort: {e.Message}");
-                if (e.Hint is not null) errors.WriteLine($"  {e.Hint}");
-                return e.ExitCode;
-            case CohortDiagnosticsException d:
-                DiagnosticPrinter.Print(console, d.Diagnostics);
-                return ExitCodes.InvalidDefinition;
-            case CommandAppException c:
-                errors.WriteLine($"cohort: {c.Message}");
-                errors.WriteLine("  Run 'cohort --help' (or 'cohort <verb> --help') for usage.");
-                return ExitCodes.Usage;
-            case WarehouseException w:
-                errors.WriteLine($"cohort: {w.Message}");
-                if (w.IsTransient) errors.WriteLine("  This looks temporary; trying again may work.");
-                return ExitCodes.ExternalFailure;
-            case OperationCanceledException:
-                errors.WriteLine("cohort: cancelled.");
-                return ExitCodes.Cancelled;
-            default:
-                errors.WriteLine($"cohort: internal error: {exception.Message}");
-                errors.WriteLine("  This is a bug in Cohort; please report it with the command you ran.");
-                if (Environment.GetEnvironmentVariable("COHORT_DEBUG") == "1") errors.WriteLine(exception.ToString());
-                return ExitCodes.InternalError;
+            CliError e => (e.ExitCode, e.ExitCode == ExitCodes.InvalidDefinition ? "invalid_definition" : "usage", e.Message, e.Hint),
+            CohortDiagnosticsException => (ExitCodes.InvalidDefinition, "invalid_definition", exception.Message, null),
+            CommandAppException c => (ExitCodes.Usage, "usage", c.Message, "Run 'cohort --help' (or 'cohort <verb> --help') for usage."),
+            WarehouseException w => (ExitCodes.ExternalFailure, "warehouse", w.Message, w.IsTransient ? "This looks temporary; trying again may work." : null),
+            DemoException d => (ExitCodes.Usage, "usage", d.Message, null),
+            OperationCanceledException => (ExitCodes.Cancelled, "cancelled", "cancelled.", null),
+            _ => (ExitCodes.InternalError, "internal", $"internal error: {exception.Message}", "This is a bug in Cohort; please report it with the command you ran."),
+        };
+        if (exception is CohortDiagnosticsException diagnostics)
+        {
+            if (json) JsonOutput.Write(console, new { ok = false, exitCode = code, diagnostics = diagnostics.Diagnostics.Select(DiagnosticPrinter.ToJson) });
+            else DiagnosticPrinter.Print(console, diagnostics.Diagnostics);
+            return code;
         }
+        errors.WriteLine($"cohort: {message}");
+        if (hint is not null) errors.WriteLine($"  {hint}");
+        if (kind == "internal" && Environment.GetEnvironmentVariable("COHORT_DEBUG") == "1") errors.WriteLine(exception.ToString());
+        if (json && exception is not CliError { JsonWritten: true })
+            JsonOutput.Write(console, new { ok = false, exitCode = code, error = new { kind, message, hint } });
+        return code;
     }
 }

@@ -9,6 +9,9 @@ public sealed class CliError(string message, int exitCode, string? hint = null) 
 
     public string? Hint { get; } = hint;
 
+    /// <summary>The verb already wrote its JSON answer (for example the diagnostics); do not write another.</summary>
+    public bool JsonWritten { get; init; }
+
     public static CliError Usage(string message, string? hint = null) => new(message, ExitCodes.Usage, hint);
 
     public static CliError UnknownAudience(string name, IEnumerable<string> known)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Cohort.Core.Audiences;
 using Cohort.Core.Diagnostics;
 using Cohort.Core.Documents;
@@ -52,14 +51,10 @@ public sealed class ProjectSession
         var zone = TimeZones.Find(zoneName, null, bag)
             ?? throw CliError.Usage($"Unknown time zone '{zoneName}'.", bag.Items.FirstOrDefault()?.Suggestions is { IsDefaultOrEmpty: false } s ? $"Did you mean: {string.Join(", ", s)}?" : null);
         if (settings.AsOf is null) return EvaluationContext.Now(clock, zone);
-        if (!DateTimeOffset.TryParse(settings.AsOf, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var asOf)
-            || !HasZone(settings.AsOf))
+        if (!Instants.TryParse(settings.AsOf, out var asOf))
             throw CliError.Usage($"--as-of '{settings.AsOf}' is not an ISO 8601 instant with a zone.", "Example: --as-of 2026-11-28T09:00:00Z");
-        return new EvaluationContext(asOf.UtcDateTime, zone);
+        return new EvaluationContext(asOf, zone);
     }
-
-    private static bool HasZone(string text) =>
-        text.EndsWith('Z') || text.EndsWith('z') || System.Text.RegularExpressions.Regex.IsMatch(text, @"[+-]\d\d:?\d\d$");
 
     private static CliError Invalid(IEnumerable<Diagnostic> diagnostics, ProjectSettings settings, IAnsiConsole console)
     {
@@ -69,6 +64,6 @@ public sealed class ProjectSession
         else
             DiagnosticPrinter.Print(console, list);
         var errors = list.Count(d => d.IsError);
-        return new CliError($"{errors} error{(errors == 1 ? "" : "s")} in the project; nothing was run.", ExitCodes.InvalidDefinition);
+        return new CliError($"{errors} error{(errors == 1 ? "" : "s")} in the project; nothing was run.", ExitCodes.InvalidDefinition) { JsonWritten = settings.Json };
     }
 }
