@@ -6,7 +6,7 @@ namespace Cohort.Cli.Tests;
 /// </summary>
 public sealed class HelpTests
 {
-    public static TheoryData<string> Verbs => ["cohort", "demo", "init", "validate", "preview", "sql"];
+    public static TheoryData<string> Verbs => ["cohort", "demo", "init", "validate", "preview", "sql", "serve", "apply", "export"];
 
     [Theory]
     [MemberData(nameof(Verbs))]
