@@ -89,7 +89,8 @@ internal sealed class AggregatePass : IJoinedPass
         var aggregate = new AggregateExpr(kind, argument, filter is BoolExpr { Value: true } ? null : filter, [.. orderBy ?? []]);
         var text = SqlEmitter.PrintExpression(aggregate, DuckDbDialect.Instance);
         if (_byText.TryGetValue(text, out var existing)) return existing;
-        var column = S.Col(Name, "a" + (_aggregates.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // "agg" never collides with a table alias (a letter and a number, such as a1 for accounts).
+        var column = S.Col(Name, "agg" + (_aggregates.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
         _aggregates.Add(new SelectItem(aggregate, column.Name));
         _byText[text] = column;
         _filters.Add(filter);
@@ -119,7 +120,11 @@ internal sealed class AggregatePass : IJoinedPass
     private SqlExpr? Prefilter()
     {
         if (_filters.Any(f => f is BoolExpr { Value: true })) return null;
-        var conjunctLists = _filters.Select(Conjuncts).ToList();
+        // Only conjuncts over the path's own tables: dropping the others weakens each filter, which is safe for a
+        // prefilter, and avoids a DuckDB optimizer failure ("Failed to bind column reference") seen when a WHERE
+        // here combined several outputs of a nested pass that the aggregates' FILTER clauses also read.
+        var own = OwnAliases();
+        var conjunctLists = _filters.Select(f => Conjuncts(f).Where(c => ReadsOnly(c, own)).ToList()).ToList();
         var shared = conjunctLists[0]
             .Where(c => conjunctLists.All(list => list.Any(o => Same(o, c))))
             .ToList();
@@ -131,6 +136,23 @@ internal sealed class AggregatePass : IJoinedPass
         var result = S.And([.. shared, either]);
         return result is BoolExpr { Value: true } ? null : result;
     }
+
+    private HashSet<string> OwnAliases() =>
+        [_rows.From.Alias, .. _rows.Joins.Select(j => j.Item.Alias)];
+
+    private static bool ReadsOnly(SqlExpr e, HashSet<string> aliases) => e switch
+    {
+        ColumnExpr c => c.Qualifier is null || aliases.Contains(c.Qualifier),
+        BinaryExpr b => ReadsOnly(b.Left, aliases) && ReadsOnly(b.Right, aliases),
+        NotExpr n => ReadsOnly(n.Operand, aliases),
+        IsNullExpr n => ReadsOnly(n.Operand, aliases),
+        InExpr i => ReadsOnly(i.Operand, aliases) && i.Items.All(x => ReadsOnly(x, aliases)),
+        FuncExpr f => f.Args.All(x => ReadsOnly(x, aliases)),
+        CastExpr c => ReadsOnly(c.Operand, aliases),
+        CaseExpr c => c.Whens.All(w => ReadsOnly(w.When, aliases) && ReadsOnly(w.Then, aliases)) && (c.Else is null || ReadsOnly(c.Else, aliases)),
+        AggregateExpr or WindowExpr => false,
+        _ => true,
+    };
 
     private static List<SqlExpr> Conjuncts(SqlExpr e)
     {

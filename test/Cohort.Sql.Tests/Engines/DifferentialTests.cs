@@ -2,6 +2,7 @@ using System.Globalization;
 using Cohort.Sql.Compile;
 using Cohort.Testing.Differential;
 using Cohort.Testing.Reference;
+using Cohort.Testing.Engines;
 using CsCheck;
 
 namespace Cohort.Sql.Tests.Engines;
@@ -22,35 +23,108 @@ public abstract class DifferentialTests(IEngine engine)
     public async Task Random_audiences_agree_with_the_reference_evaluator()
     {
         var cases = 0;
+        DifferentialCase? previous = null;
         await DifferentialGenerators.Case.SampleAsync(async c =>
         {
             cases++;
-            await engine.Tables.LoadAsync(c.Data);
-            var compiler = new AudienceCompiler(TestSchema.Schema, c.AllAudiences);
-            var reference = new ReferenceEvaluator(TestSchema.Schema, c.Data, c.AllAudiences);
-
-            var expected = Sorted(reference.Members(c.Target, c.Context));
-            var actual = Sorted(await engine.Tables.MembersAsync(compiler, c.Target, c.Context));
-            if (!expected.SequenceEqual(actual))
-                throw Mismatch("members", expected, actual, compiler, c);
-
-            var expectedBlocks = reference.BlockCounts(c.Target, c.Context).Select(n => n.ToString(CultureInfo.InvariantCulture)).ToList();
-            var actualBlocks = (await engine.Tables.BlockCountsAsync(compiler, c.Target, c.Context)).Select(n => n.ToString(CultureInfo.InvariantCulture)).ToList();
-            if (!expectedBlocks.SequenceEqual(actualBlocks))
-                throw Mismatch("block counts", expectedBlocks, actualBlocks, compiler, c);
+            try
+            {
+                await CheckAsync(c);
+            }
+            catch (Exception e)
+            {
+                // Tell a result that depends on what the database held before (its statistics, its plan choices)
+                // from one that does not: the same case on a fresh database.
+                var fresh = await FreshDatabaseVerdictAsync(c);
+                FailureDump.Write(engine.Tables.Dialect, previous, c, e, fresh);
+                throw new Xunit.Sdk.XunitException($"{e.Message}\nOn a fresh database: {fresh}", e);
+            }
+            finally
+            {
+                previous = c;
+            }
         }, seed: Seed, iter: Iterations, threads: 1, print: c => c.ToString());
         Assert.True(cases >= Iterations, $"Only {cases} cases ran.");
     }
 
+    /// <summary>Runs the case on a new, empty database of the same engine and says whether it agrees there.</summary>
+    protected abstract Task<string> FreshDatabaseVerdictAsync(DifferentialCase c);
+
+    protected static async Task<string> VerdictAsync(TestSchemaWarehouse tables, DifferentialCase c)
+    {
+        try
+        {
+            await new DifferentialCheck(tables).RunAsync(c);
+            return "agrees with the reference evaluator";
+        }
+        catch (Exception e)
+        {
+            return "also fails: " + e.Message.Split('\n')[0];
+        }
+    }
+
+    private Task CheckAsync(DifferentialCase c) => new DifferentialCheck(engine.Tables).RunAsync(c);
+}
+
+/// <summary>One differential case on one engine: load the data, compare members and block counts with the oracle.</summary>
+public sealed class DifferentialCheck(TestSchemaWarehouse tables)
+{
+    public async Task RunAsync(DifferentialCase c)
+    {
+            await tables.LoadAsync(c.Data);
+            var compiler = new AudienceCompiler(TestSchema.Schema, c.AllAudiences);
+            var reference = new ReferenceEvaluator(TestSchema.Schema, c.Data, c.AllAudiences);
+
+            var expected = Sorted(reference.Members(c.Target, c.Context));
+            var actual = Sorted(await tables.MembersAsync(compiler, c.Target, c.Context));
+            if (!expected.SequenceEqual(actual))
+                throw Mismatch("members", expected, actual, compiler, c);
+
+            var expectedBlocks = reference.BlockCounts(c.Target, c.Context).Select(n => n.ToString(CultureInfo.InvariantCulture)).ToList();
+            var actualBlocks = (await tables.BlockCountsAsync(compiler, c.Target, c.Context)).Select(n => n.ToString(CultureInfo.InvariantCulture)).ToList();
+            if (!expectedBlocks.SequenceEqual(actualBlocks))
+                throw Mismatch("block counts", expectedBlocks, actualBlocks, compiler, c);
+    }
+
     private Exception Mismatch(string what, IReadOnlyList<string> expected, IReadOnlyList<string> actual, AudienceCompiler compiler, DifferentialCase c) =>
         new Xunit.Sdk.XunitException(
-            $"{engine.Tables.Dialect} {what} differ from the reference evaluator.\n" +
+            $"{tables.Dialect} {what} differ from the reference evaluator.\n" +
             $"  reference: [{string.Join(", ", expected)}]\n  engine:    [{string.Join(", ", actual)}]\n" +
-            $"SQL:\n{compiler.Members(c.Target, c.Context, engine.Tables.Dialect).Text}");
+            $"SQL:\n{compiler.Members(c.Target, c.Context, tables.Dialect).Text}");
 
     private static List<string> Sorted(IEnumerable<object> keys) => [.. keys.Select(k => Convert.ToString(k, CultureInfo.InvariantCulture)!).Order(StringComparer.Ordinal)];
 }
 
-public sealed class DuckDbDifferentialTests(DuckDbEngine engine) : DifferentialTests(engine), IClassFixture<DuckDbEngine>;
+public sealed class DuckDbDifferentialTests(DuckDbEngine engine) : DifferentialTests(engine), IClassFixture<DuckDbEngine>
+{
+    protected override async Task<string> FreshDatabaseVerdictAsync(DifferentialCase c)
+    {
+        var fresh = new DuckDbEngine();
+        await fresh.InitializeAsync();
+        try
+        {
+            return await VerdictAsync(fresh.Tables, c);
+        }
+        finally
+        {
+            await fresh.DisposeAsync();
+        }
+    }
+}
 
-public sealed class PostgresDifferentialTests(PostgresEngine engine) : DifferentialTests(engine), IClassFixture<PostgresEngine>;
+public sealed class PostgresDifferentialTests(PostgresEngine engine) : DifferentialTests(engine), IClassFixture<PostgresEngine>
+{
+    protected override async Task<string> FreshDatabaseVerdictAsync(DifferentialCase c)
+    {
+        var fresh = new PostgresEngine();
+        await fresh.InitializeAsync();
+        try
+        {
+            return await VerdictAsync(fresh.Tables, c);
+        }
+        finally
+        {
+            await fresh.DisposeAsync();
+        }
+    }
+}

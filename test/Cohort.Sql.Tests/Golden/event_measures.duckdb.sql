@@ -3,11 +3,11 @@ WITH
   events_1 AS (
     SELECT
       e1.customer_id AS k,
-      count(*) FILTER (WHERE e1.occurred_at <= $1 AND e1.event = $2 AND e1.occurred_at >= $3) AS a1,
-      count(e1.revenue) FILTER (WHERE e1.occurred_at <= $1 AND e1.event = $2) AS a2,
-      sum(e1.revenue) FILTER (WHERE e1.occurred_at <= $1 AND e1.event = $2) AS a3,
-      count(*) FILTER (WHERE e1.occurred_at <= $1 AND e1.event IN ($4, $5) AND e1.occurred_at >= $6 AND e1.occurred_at <= $7 AND COALESCE(e1.channel = $8, FALSE)) AS a4,
-      max(e1.occurred_at) FILTER (WHERE e1.occurred_at <= $1 AND e1.event = $2) AS a5
+      count(*) FILTER (WHERE e1.occurred_at <= $1 AND e1.event = $2 AND e1.occurred_at >= $3) AS agg1,
+      count(e1.revenue) FILTER (WHERE e1.occurred_at <= $1 AND e1.event = $2) AS agg2,
+      sum(e1.revenue) FILTER (WHERE e1.occurred_at <= $1 AND e1.event = $2) AS agg3,
+      count(*) FILTER (WHERE e1.occurred_at <= $1 AND e1.event IN ($4, $5) AND e1.occurred_at >= $6 AND e1.occurred_at <= $7 AND COALESCE(e1.channel = $8, FALSE)) AS agg4,
+      max(e1.occurred_at) FILTER (WHERE e1.occurred_at <= $1 AND e1.event = $2) AS agg5
     FROM events AS e1
     WHERE e1.occurred_at <= $1
       AND (e1.event = $2 AND e1.occurred_at >= $3 OR e1.event = $2 OR e1.event IN ($4, $5) AND e1.occurred_at >= $6 AND e1.occurred_at <= $7 AND COALESCE(e1.channel = $8, FALSE))
@@ -16,7 +16,7 @@ WITH
   newsletter_signups_1 AS (
     SELECT
       n1.customer_id AS k,
-      count(*) FILTER (WHERE n1.signed_up_at <= $1) AS a1
+      count(*) FILTER (WHERE n1.signed_up_at <= $1) AS agg1
     FROM newsletter_signups AS n1
     WHERE n1.signed_up_at <= $1
     GROUP BY n1.customer_id
@@ -27,13 +27,13 @@ FROM customers AS p
 LEFT JOIN events_1 ON events_1.k = p.customer_id
 LEFT JOIN newsletter_signups_1 ON newsletter_signups_1.k = p.customer_id
 WHERE p.customer_id IS NOT NULL
-  AND COALESCE(events_1.a1, 0) >= $9
-  AND COALESCE(events_1.a2, 0) > 0
-  AND COALESCE(events_1.a2 > 0 AND events_1.a3 >= CAST($10 AS DECIMAL(18, 0)) * events_1.a2, FALSE)
-  AND COALESCE(events_1.a4, 0) >= $11
-  AND events_1.a5 IS NOT NULL
-  AND COALESCE(events_1.a5 < $6, FALSE)
-  AND COALESCE(newsletter_signups_1.a1, 0) >= $11
+  AND COALESCE(events_1.agg1, 0) >= $9
+  AND COALESCE(events_1.agg2, 0) > 0
+  AND COALESCE(events_1.agg2 > 0 AND events_1.agg3 >= CAST($10 AS DECIMAL(18, 0)) * events_1.agg2, FALSE)
+  AND COALESCE(events_1.agg4, 0) >= $11
+  AND events_1.agg5 IS NOT NULL
+  AND COALESCE(events_1.agg5 < $6, FALSE)
+  AND COALESCE(newsletter_signups_1.agg1, 0) >= $11
 
 -- $1 = 2026-11-28T12:00:00Z (timestamp)
 -- $2 = Order Completed (string)

@@ -3,7 +3,7 @@ WITH
   orders_1 AS (
     SELECT
       o1.customer_id AS k,
-      sum(o1.total) FILTER (WHERE COALESCE(o1.status = $1, FALSE)) AS a1
+      sum(o1.total) FILTER (WHERE COALESCE(o1.status = $1, FALSE)) AS agg1
     FROM orders AS o1
     WHERE COALESCE(o1.status = $1, FALSE)
     GROUP BY o1.customer_id
@@ -11,7 +11,7 @@ WITH
   events_1 AS (
     SELECT
       e1.customer_id AS k,
-      count(*) FILTER (WHERE e1.occurred_at <= $2 AND e1.event = $3 AND e1.occurred_at >= $4) AS a1
+      count(*) FILTER (WHERE e1.occurred_at <= $2 AND e1.event = $3 AND e1.occurred_at >= $4) AS agg1
     FROM events AS e1
     WHERE e1.occurred_at <= $2
       AND e1.event = $3
@@ -77,10 +77,10 @@ WITH
     LEFT JOIN events_1 ON events_1.k = m1.customer_id
     LEFT JOIN sequence_1 ON sequence_1.k = m1.customer_id
     WHERE m1.customer_id IS NOT NULL
-      AND COALESCE(orders_1.a1, 0) >= $10
-      AND NOT COALESCE(events_1.a1, 0) >= $11
+      AND COALESCE(orders_1.agg1, 0) >= $10
+      AND NOT COALESCE(events_1.agg1, 0) >= $11
       AND sequence_1.k IS NULL
-    ORDER BY COALESCE(orders_1.a1, 0) DESC NULLS LAST, m1.customer_id ASC NULLS LAST
+    ORDER BY COALESCE(orders_1.agg1, 0) DESC NULLS LAST, m1.customer_id ASC NULLS LAST
     LIMIT 100
   )
 SELECT

@@ -3,7 +3,7 @@ WITH
   products_1 AS (
     SELECT
       r1.k AS k,
-      count(*) FILTER (WHERE COALESCE(p2.category = $1, FALSE)) AS a1
+      count(*) FILTER (WHERE COALESCE(p2.category = $1, FALSE)) AS agg1
     FROM (
       SELECT DISTINCT
         o2.order_id AS k,
@@ -18,17 +18,17 @@ WITH
   orders_1 AS (
     SELECT
       o1.customer_id AS k,
-      count(*) FILTER (WHERE COALESCE(o1.status = $2, FALSE) AND COALESCE(products_1.a1, 0) >= $3) AS a1,
-      sum(o1.total) FILTER (WHERE o1.ordered_at <= $4 AND o1.ordered_at >= $5) AS a2
+      count(*) FILTER (WHERE COALESCE(o1.status = $2, FALSE) AND COALESCE(products_1.agg1, 0) >= $3) AS agg1,
+      sum(o1.total) FILTER (WHERE o1.ordered_at <= $4 AND o1.ordered_at >= $5) AS agg2
     FROM orders AS o1
     LEFT JOIN products_1 ON products_1.k = o1.order_id
-    WHERE (COALESCE(o1.status = $2, FALSE) AND COALESCE(products_1.a1, 0) >= $3 OR o1.ordered_at <= $4 AND o1.ordered_at >= $5)
+    WHERE (COALESCE(o1.status = $2, FALSE) OR o1.ordered_at <= $4 AND o1.ordered_at >= $5)
     GROUP BY o1.customer_id
   ),
   products_2 AS (
     SELECT
       r2.k AS k,
-      count(*) AS a1
+      count(*) AS agg1
     FROM (
       SELECT DISTINCT
         o3.customer_id AS k,
@@ -46,10 +46,10 @@ FROM customers AS p
 LEFT JOIN orders_1 ON orders_1.k = p.customer_id
 LEFT JOIN products_2 ON products_2.k = p.customer_id
 WHERE p.customer_id IS NOT NULL
-  AND COALESCE(orders_1.a1, 0) >= $6
-  AND COALESCE(orders_1.a2, 0) >= CAST($7 AS DECIMAL(18, 0))
-  AND COALESCE(products_2.a1, 0) >= $3
-  AND COALESCE(products_2.a1, 0) <= $8
+  AND COALESCE(orders_1.agg1, 0) >= $6
+  AND COALESCE(orders_1.agg2, 0) >= CAST($7 AS DECIMAL(18, 0))
+  AND COALESCE(products_2.agg1, 0) >= $3
+  AND COALESCE(products_2.agg1, 0) <= $8
 
 -- $1 = shoes (string)
 -- $2 = completed (string)

@@ -3,9 +3,9 @@ WITH
   orders_1 AS (
     SELECT
       o1.customer_id AS k,
-      sum(o1.total) FILTER (WHERE COALESCE(o1.status = $1, FALSE)) AS a1,
-      sum(o1.total) AS a2,
-      count(o1.total) AS a3
+      sum(o1.total) FILTER (WHERE COALESCE(o1.status = $1, FALSE)) AS agg1,
+      sum(o1.total) AS agg2,
+      count(o1.total) AS agg3
     FROM orders AS o1
     GROUP BY o1.customer_id
   ),
@@ -35,7 +35,7 @@ WITH
   products_1 AS (
     SELECT
       r2.k AS k,
-      list_sort(list(DISTINCT p4.category) FILTER (WHERE p4.category IS NOT NULL)) AS a1
+      list_sort(list(DISTINCT p4.category) FILTER (WHERE p4.category IS NOT NULL)) AS agg1
     FROM (
       SELECT DISTINCT
         o4.customer_id AS k,
@@ -51,7 +51,7 @@ WITH
   events_1 AS (
     SELECT
       e1.customer_id AS k,
-      first(e1.channel ORDER BY e1.occurred_at DESC NULLS LAST, e1.channel ASC NULLS LAST) FILTER (WHERE e1.occurred_at <= $2 AND e1.channel IS NOT NULL AND e1.occurred_at IS NOT NULL) AS a1
+      first(e1.channel ORDER BY e1.occurred_at DESC NULLS LAST, e1.channel ASC NULLS LAST) FILTER (WHERE e1.occurred_at <= $2 AND e1.channel IS NOT NULL AND e1.occurred_at IS NOT NULL) AS agg1
     FROM events AS e1
     WHERE e1.occurred_at <= $2
       AND e1.channel IS NOT NULL
@@ -66,11 +66,11 @@ LEFT JOIN most_frequent_favourite_category_1 ON most_frequent_favourite_category
 LEFT JOIN products_1 ON products_1.k = p.customer_id
 LEFT JOIN events_1 ON events_1.k = p.customer_id
 WHERE p.customer_id IS NOT NULL
-  AND COALESCE(orders_1.a1, 0) >= CAST($3 AS DECIMAL(18, 0))
-  AND COALESCE(orders_1.a3 > 0 AND orders_1.a2 >= CAST($4 AS DECIMAL(18, 0)) * orders_1.a3 AND orders_1.a2 <= CAST($5 AS DECIMAL(18, 0)) * orders_1.a3, FALSE)
+  AND COALESCE(orders_1.agg1, 0) >= CAST($3 AS DECIMAL(18, 0))
+  AND COALESCE(orders_1.agg3 > 0 AND orders_1.agg2 >= CAST($4 AS DECIMAL(18, 0)) * orders_1.agg3 AND orders_1.agg2 <= CAST($5 AS DECIMAL(18, 0)) * orders_1.agg3, FALSE)
   AND COALESCE(most_frequent_favourite_category_1.v = $6, FALSE)
-  AND COALESCE(list_has_all(CAST(products_1.a1 AS VARCHAR[]), [$6, $7]), FALSE)
-  AND COALESCE(events_1.a1 IN ($8, $9), FALSE)
+  AND COALESCE(list_has_all(CAST(products_1.agg1 AS VARCHAR[]), [$6, $7]), FALSE)
+  AND COALESCE(events_1.agg1 IN ($8, $9), FALSE)
 
 -- $1 = completed (string)
 -- $2 = 2026-11-28T12:00:00Z (timestamp)
