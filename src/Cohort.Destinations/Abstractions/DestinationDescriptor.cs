@@ -19,6 +19,13 @@ public sealed record DestinationDescriptor(
     public ImmutableArray<IdentifierType> Identifiers { get; init; } = Identifiers.IsDefault ? [] : Identifiers;
 
     public ImmutableArray<DestinationField> Fields { get; init; } = Fields.IsDefault ? [] : Fields;
+
+    /// <summary>
+    /// True when records are durable only once <see cref="IDestination.CompleteAsync"/> has succeeded (a file published at
+    /// the end of a run, a platform job that must be started): the engine then commits a run's confirmed records only after
+    /// completion. False (the default) lets the engine commit after every batch.
+    /// </summary>
+    public bool CommitOnComplete { get; init; }
 }
 
 /// <summary>A field the destination knows (for mapping pickers and validation); free-form destinations list none.</summary>
