@@ -1,0 +1,118 @@
+using System.Collections.Immutable;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Cohort.Core.Syncs;
+using Cohort.Core.Time;
+using Cohort.Sql;
+using Cohort.Sql.Compile;
+using Cohort.Sync.Definitions;
+using Cohort.Sync.State;
+
+namespace Cohort.Sync.Planning;
+
+/// <summary>
+/// The sync's result as SQL: the compiled members query of its audience, wrapped to give each row its key as text and
+/// its payload as canonical JSON text:
+/// <c>{"fields":{...},"identifiers":{...}}</c>, keys in ordinal order, no spaces, values rendered identically on
+/// DuckDB and PostgreSQL (docs/sync.md, "Payload and hash").
+/// </summary>
+internal static class PayloadSql
+{
+    private static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    /// <summary>A SELECT of (key, payload) for the sync's current result, with its parameters.</summary>
+    public static CompiledSql Result(BoundSync sync, AudienceCompiler compiler, EvaluationContext evaluation, StateDialect dialect)
+    {
+        var columns = new List<string>();
+        var traits = new List<string>();
+        if (sync.KeyColumn != sync.Model.PrimaryKey) columns.Add(sync.KeyColumn);
+        foreach (var item in sync.Payload)
+        {
+            var list = item.Source.Kind == ValueSourceKind.Trait ? traits : columns;
+            if (!list.Contains(item.Source.Name)) list.Add(item.Source.Name);
+        }
+        var splitGroup = sync.Definition.SplitGroup is not null;
+        var members = compiler.Members(sync.Query, evaluation, dialect.Name, new MemberColumns(columns, traits, splitGroup));
+
+        // Members returns key, the columns, the traits, then split_group: name them by position so no column name matters.
+        string Position(int i) => $"m.c{i}";
+        string Of(ValueSource source) => Position(source.Kind == ValueSourceKind.Trait
+            ? 1 + columns.Count + traits.IndexOf(source.Name)
+            : 1 + columns.IndexOf(source.Name));
+        var width = 1 + columns.Count + traits.Count + (splitGroup ? 1 : 0);
+
+        var parameters = members.Parameters.ToBuilder();
+        string Param(string text)
+        {
+            parameters.Add(new SqlParameter(parameters.Count + 1, SqlParameterType.String, text));
+            return $"${parameters.Count}";
+        }
+
+        var key = dialect.Text(sync.KeyColumn == sync.Model.PrimaryKey ? Position(0) : Of(new ValueSource(ValueSourceKind.Column, sync.KeyColumn)), sync.KeyType);
+        var payload = Payload(sync, dialect, Of, Param);
+        var filters = new List<string> { $"{key} IS NOT NULL" };
+        if (splitGroup) filters.Add($"{Position(width - 1)} = {Param(sync.Definition.SplitGroup!)}");
+
+        var aliases = string.Join(", ", Enumerable.Range(0, width).Select(i => $"c{i}"));
+        var select = $"SELECT {key} AS key, {payload} AS payload\nFROM (\n{members.Text}\n) AS m ({aliases})\nWHERE {string.Join(" AND ", filters)}";
+        if (sync.KeyColumn != sync.Model.PrimaryKey)
+        {
+            // A key other than the primary key may repeat: the row with the lowest primary key is sent (docs/sync.md).
+            select = $"SELECT key, payload FROM (\nSELECT {key} AS key, {payload} AS payload, row_number() OVER (PARTITION BY {key} ORDER BY {Position(0)}) AS cohort_rank\n" +
+                     $"FROM (\n{members.Text}\n) AS m ({aliases})\nWHERE {string.Join(" AND ", filters)}\n) AS ranked WHERE cohort_rank = 1";
+        }
+        return new CompiledSql(dialect.Name, select, parameters.ToImmutable());
+    }
+
+    private static string Payload(BoundSync sync, StateDialect dialect, Func<ValueSource, string> column, Func<string, string> param)
+    {
+        var parts = new List<string>();
+        var text = "{\"fields\":{";
+        var first = true;
+        foreach (var field in sync.Fields.OrderBy(f => f.Name, StringComparer.Ordinal))
+        {
+            text += (first ? "" : ",") + Quote(field.Name) + ":";
+            parts.Add(param(text));
+            parts.Add($"coalesce({dialect.Json(column(field.Source), field.Type)}, 'null')");
+            text = "";
+            first = false;
+        }
+        text += "},\"identifiers\":{";
+        first = true;
+        foreach (var identifier in sync.Identifiers.OrderBy(i => i.Name, StringComparer.Ordinal))
+        {
+            text += (first ? "" : ",") + Quote(identifier.Name) + ":";
+            parts.Add(param(text));
+            parts.Add($"coalesce({dialect.JsonString(dialect.Text(column(identifier.Source), identifier.Type))}, 'null')");
+            text = "";
+            first = false;
+        }
+        text += "}}";
+        parts.Add(param(text));
+        return "(" + string.Join(" || ", parts) + ")";
+    }
+
+    private static string Quote(string name) => JsonSerializer.Serialize(name, new JsonSerializerOptions { Encoder = Encoder });
+
+    /// <summary>The parts of a payload as the destinations receive them: fields (by name) and identifiers (by kind).</summary>
+    public static (ImmutableDictionary<string, object?> Fields, ImmutableDictionary<Destinations.Abstractions.IdentifierType, string> Identifiers) Parse(string payload)
+    {
+        using var document = JsonDocument.Parse(payload);
+        var fields = ImmutableDictionary.CreateBuilder<string, object?>(StringComparer.Ordinal);
+        var identifiers = ImmutableDictionary.CreateBuilder<Destinations.Abstractions.IdentifierType, string>();
+        if (document.RootElement.TryGetProperty("fields", out var f))
+        {
+            foreach (var property in f.EnumerateObject()) fields[property.Name] = Destinations.Values.JsonValues.Read(property.Value);
+        }
+        if (document.RootElement.TryGetProperty("identifiers", out var ids))
+        {
+            foreach (var property in ids.EnumerateObject())
+            {
+                if (property.Value.ValueKind == JsonValueKind.String && property.Value.GetString() is { Length: > 0 } value
+                    && Destinations.Values.IdentifierTypes.TryParse(property.Name, out var type))
+                    identifiers[type] = value;
+            }
+        }
+        return (fields.ToImmutable(), identifiers.ToImmutable());
+    }
+}
