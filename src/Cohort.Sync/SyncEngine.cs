@@ -77,6 +77,8 @@ public sealed class SyncEngine
             _options.BaseDirectory ?? project.Project.Directory);
     }
 
+    internal SyncPlanner Planner => _planner;
+
     /// <summary>Runs a sync: sends its changes and records the run. Destination failures end in a record with status Failed and the error; warehouse failures are thrown after the run is recorded as failed.</summary>
     public async Task<SyncRunRecord> RunAsync(BoundSync sync, SyncRunOptions? options = null, CancellationToken cancellationToken = default)
     {

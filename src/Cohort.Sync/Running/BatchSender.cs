@@ -5,8 +5,8 @@ using Polly.Retry;
 
 namespace Cohort.Sync.Running;
 
-/// <summary>The final outcome of one record after retries and splitting.</summary>
-internal readonly record struct SentRecord(OutboundRecord Record, RecordOutcome Outcome, string? Reason, int Attempts, bool WasSent);
+/// <summary>The final outcome of one record after retries and splitting; <see cref="AskedToRetry"/> when the destination itself answered "retry" for it.</summary>
+internal readonly record struct SentRecord(OutboundRecord Record, RecordOutcome Outcome, string? Reason, int Attempts, bool WasSent, bool AskedToRetry = false);
 
 /// <summary>Credentials or configuration failed: the sync stops, with the destination's message.</summary>
 internal sealed class SyncStoppedException(DestinationException inner) : Exception(inner.Message, inner)
@@ -81,7 +81,7 @@ internal sealed class BatchSender
             foreach (var sent in await SplittingAsync(operation, next, cancellationToken).ConfigureAwait(false))
             {
                 var tries = attempts[sent.Record.Key] += sent.Attempts;
-                if (sent.Outcome == RecordOutcome.Pending && round < _options.RecordAttempts && sent.WasSent)
+                if (sent.AskedToRetry && round < _options.RecordAttempts)
                     retry.Add(sent.Record);
                 else
                     results.Add(sent with { Attempts = tries });
@@ -140,7 +140,8 @@ internal sealed class BatchSender
         var byKey = new Dictionary<string, RecordResult>(StringComparer.Ordinal);
         foreach (var r in result.Records.IsDefault ? [] : result.Records) byKey.TryAdd(r.Key, r);
         return [.. records.Select(r => byKey.TryGetValue(r.Key, out var outcome)
-            ? new SentRecord(r, outcome.Outcome, outcome.Outcome == RecordOutcome.Succeeded ? null : outcome.Reason ?? outcome.Outcome.ToString(), attempts, true)
+            ? new SentRecord(r, outcome.Outcome, outcome.Outcome == RecordOutcome.Succeeded ? null : outcome.Reason ?? outcome.Outcome.ToString(), attempts, true,
+                AskedToRetry: outcome.Outcome == RecordOutcome.Pending)
             : new SentRecord(r, RecordOutcome.Pending, SyncMessages.NoResult, attempts, true))];
     }
 }

@@ -69,11 +69,12 @@ public sealed class MemoryDestinationStore
     public IDestination Open() => new MemoryDestination(this);
 
     /// <summary>Registers a destination type named <paramref name="type"/> whose connectors all use this store.</summary>
-    public DestinationType Type(string type = "memory") => new(type, "In-memory test destination", [SettingSpec.Text("label", "free text")],
-        Descriptor.Operations, (_, _, _) => ValueTask.FromResult(Open()))
-    {
-        AcceptsAnyIdentifier = true,
-    };
+    public DestinationType Type(string type = "memory", ImmutableArray<IdentifierType> identifiers = default) =>
+        new(type, "In-memory test destination", [SettingSpec.Text("label", "free text")], Descriptor.Operations, (_, _, _) => ValueTask.FromResult(Open()))
+        {
+            AcceptsAnyIdentifier = identifiers.IsDefaultOrEmpty,
+            Identifiers = identifiers.IsDefault ? [] : identifiers,
+        };
 
     private async Task<BatchResult> SendAsync(DestinationBatch batch, CancellationToken cancellationToken)
     {
