@@ -162,6 +162,13 @@ internal sealed class SyncRunner(
                 await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (batch, token) =>
                 {
                     IReadOnlyList<SentRecord> sent;
+                    if (Volatile.Read(ref stop) is { } stopped)
+                    {
+                        // The sync is stopping (credentials or configuration): send nothing more.
+                        sent = [.. batch.Items.Select(i => new SentRecord(i.Record, RecordOutcome.Pending, SyncMessages.NotAttempted, 0, false))];
+                        lock (gate) results.Add((batch.Operation, batch.Items, sent));
+                        return;
+                    }
                     try
                     {
                         sent = await sender.SendAsync(batch.Operation, [.. batch.Items.Select(i => i.Record)], token).ConfigureAwait(false);
