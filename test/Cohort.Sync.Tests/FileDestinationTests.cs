@@ -32,7 +32,7 @@ public sealed class FileDestinationTests(DuckDbEngine engine) : IClassFixture<Du
         Assert.Equal("operation,key,email,score,spend,signup_at,birthday,tags,active,identifier_email,identifier_phone", lines[0]);
         Assert.Equal(first.Counts.Planned, lines.Length - 1);
         var one = lines.Single(l => l.StartsWith("upsert,1,", StringComparison.Ordinal));
-        Assert.Equal("upsert,1,user1@example.com,1.50,30.50,2024-01-02T10:30:00.250000Z,1990-01-02,\"[\"\"t1\"\"]\",true,user1@example.com,+44201", one);
+        Assert.Equal("upsert,1,user1@example.com,1.5,30.5,2024-01-02T10:30:00.250000Z,1990-01-02,\"[\"\"t1\"\"]\",true,user1@example.com,+44201", one);
 
         await h.ExecuteAsync("UPDATE people SET active = FALSE WHERE id = 1; UPDATE people SET score = 2 WHERE id = 2");
         var second = await h.RunAsync();

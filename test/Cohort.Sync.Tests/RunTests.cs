@@ -33,7 +33,7 @@ public abstract class RunTests<TEngine>(TEngine engine) : IClassFixture<TEngine>
         var second = await h.RunAsync();
         Assert.Equal(await h.ExpectedAsync(), h.Held());
         Assert.Equal((3, 2, 4), (second.Counts.Added, second.Counts.Changed, second.Counts.Removed));
-        Assert.Equal(999m, h.Memory.Records["5"]["score"]);
+        Assert.Equal(999L, h.Memory.Records["5"]["score"]);
         Assert.True(second.Counts.IsBalanced);
         Assert.Equal(second.Counts.Planned, second.Counts.Succeeded);
         Assert.Equal(h.Held().Count, second.AudienceSize);

@@ -72,7 +72,8 @@ public sealed class DestinationCatalog
         var at = setting.Value.Location ?? setting.Location;
         if (spec.Kind == SettingKind.Secret)
         {
-            if (!setting.Value.IsReference)
+            // A literal under a secret-sounding name was already reported when the file was read (COH503).
+            if (!setting.Value.IsReference && !DestinationReader.LooksLikeSecretKey(setting.Key))
                 diagnostics.Error(DiagnosticCodes.LiteralSecret, DestinationMessages.SecretMustBeReference(setting.Key), at, ["{env: NAME}", "{secret: NAME}"]);
             return;
         }
@@ -86,9 +87,6 @@ public sealed class DestinationCatalog
                 {
                     foreach (var entry in map.Entries.Where(e => e.Value is SettingValue.Map or SettingValue.List))
                         diagnostics.Error(DiagnosticCodes.InvalidSetting, DestinationMessages.ExpectedText($"{setting.Key}.{entry.Key}"), entry.Value.Location ?? entry.Location);
-                    foreach (var entry in map.Entries.Where(e => e.Value is SettingValue.Literal && IsAuthorizationHeader(e.Key)))
-                        diagnostics.Error(DiagnosticCodes.LiteralSecret, DestinationMessages.SecretMustBeReference($"{setting.Key}.{entry.Key}"), entry.Value.Location ?? entry.Location,
-                            ["{env: NAME}", "{secret: NAME}"]);
                 }
                 return;
             case SettingKind.Text when setting.Value is SettingValue.Literal:
@@ -117,10 +115,6 @@ public sealed class DestinationCatalog
                 return;
         }
     }
-
-    private static bool IsAuthorizationHeader(string name) =>
-        name.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase)
-        || DestinationReader.LooksLikeSecretKey(name);
 
     private static SourceLocation? TypeLocation(DestinationDefinition definition) => definition.Location?.WithPath("type");
 

@@ -62,8 +62,14 @@ internal abstract class StateDialect
 
     protected abstract string TimestampText(string value);
 
-    /// <summary>A number as text, NULL when it is not finite (JSON has no NaN or infinity).</summary>
+    /// <summary>
+    /// A number as text, NULL when it is not finite (JSON has no NaN or infinity). Trailing zeros of the fraction are
+    /// dropped (12.50 → 12.5, 0.00 → 0), since the engines keep different scales for the same value (a sum of no rows).
+    /// </summary>
     protected abstract string NumberText(string value);
+
+    protected static string TrimZeros(string text) =>
+        $"CASE WHEN strpos({text}, '.') > 0 THEN rtrim(rtrim({text}, '0'), '.') ELSE {text} END";
 
     /// <summary>Statements that (re)create a per-run work table from a query; the table is not needed after the run.</summary>
     public abstract IReadOnlyList<string> CreateWorkTable(string table, string columns);
@@ -101,7 +107,7 @@ internal sealed class DuckDbStateDialect : StateDialect
 
     protected override string TimestampText(string value) => $"strftime(CAST({value} AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%fZ')";
 
-    protected override string NumberText(string value) => $"CASE WHEN isfinite(CAST({value} AS DOUBLE)) THEN CAST({value} AS VARCHAR) END";
+    protected override string NumberText(string value) => $"CASE WHEN isfinite(CAST({value} AS DOUBLE)) THEN {TrimZeros($"CAST({value} AS VARCHAR)")} END";
 
     public override IReadOnlyList<string> CreateWorkTable(string table, string columns) => [$"CREATE OR REPLACE TABLE {table} ({columns})"];
 
@@ -140,7 +146,7 @@ internal sealed class PostgresStateDialect : StateDialect
     protected override string TimestampText(string value) => $"to_char(CAST({value} AS timestamp), 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
 
     protected override string NumberText(string value) =>
-        $"CASE WHEN CAST({value} AS double precision) NOT IN ('Infinity'::float8, '-Infinity'::float8, 'NaN'::float8) THEN CAST({value} AS text) END";
+        $"CASE WHEN CAST({value} AS double precision) NOT IN ('Infinity'::float8, '-Infinity'::float8, 'NaN'::float8) THEN {TrimZeros($"CAST({value} AS text)")} END";
 
     public override IReadOnlyList<string> CreateWorkTable(string table, string columns) =>
         [$"DROP TABLE IF EXISTS {table}", $"CREATE UNLOGGED TABLE {table} ({columns})"];
