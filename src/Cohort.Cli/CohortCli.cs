@@ -1,6 +1,8 @@
 using Cohort.Cli.Commands;
 using Cohort.Cli.Infrastructure;
 using Cohort.Core.Diagnostics;
+using Cohort.Destinations.Catalog;
+using Cohort.Destinations.Configuration;
 using Cohort.Warehouses;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -23,6 +25,8 @@ public static class CohortCli
         var services = new ServiceCollection();
         services.AddSingleton(console);
         services.AddSingleton(clock ?? TimeProvider.System);
+        services.AddSingleton(_ => DestinationCatalog.CreateDefault());
+        services.AddSingleton(SecretResolver.Default);
         ExtensionServices?.Invoke(services);
 
         var app = new CommandApp(new TypeRegistrar(services));
@@ -56,6 +60,26 @@ public static class CohortCli
             .WithExample("sql", "high_value", "-p", "examples/shop")
             .WithExample("sql", "recent_purchasers", "--dialect", "postgres", "--as-of", "2026-11-28T09:00:00Z")
             .WithExample("sql", "draft.yaml", "--query", "blocks");
+        config.AddBranch<EvaluationSettings>("sync", sync =>
+        {
+            sync.SetDescription("Plan, run and inspect syncs: keep destinations in step with audiences (docs/sync.md).");
+            sync.AddCommand<SyncPlanCommand>("plan")
+                .WithDescription("Dry run: what a run would send (rows added, changed, removed), without sending anything.")
+                .WithExample("sync", "plan", "high_value_export", "-p", "examples/shop")
+                .WithExample("sync", "plan", "high_value_export", "--sample", "20", "--json");
+            sync.AddCommand<SyncRunCommand>("run")
+                .WithDescription("Send the sync's changes to its destination, commit what it confirmed, and record the run.")
+                .WithExample("sync", "run", "high_value_export", "-p", "examples/shop")
+                .WithExample("sync", "run", "engaged_to_crm", "--json");
+            sync.AddCommand<SyncHistoryCommand>("history")
+                .WithDescription("The sync's recent runs: status, rows planned, succeeded, failed, skipped, pending, timings.")
+                .WithExample("sync", "history", "high_value_export", "-p", "examples/shop")
+                .WithExample("sync", "history", "high_value_export", "--limit", "5", "--json");
+            sync.AddCommand<SyncErrorsCommand>("errors")
+                .WithDescription("Rows a run did not confirm (invalid, rejected, pending), each with its reason.")
+                .WithExample("sync", "errors", "high_value_export", "-p", "examples/shop")
+                .WithExample("sync", "errors", "high_value_export", "--run", "12", "--json");
+        });
     }
 
     private static int Report(Exception exception, IAnsiConsole console, TextWriter errors)

@@ -67,7 +67,7 @@ internal static class DestinationMessages
 
     // Files
     public static string FileFolderMissing(string destination, string folder) =>
-        $"Destination '{destination}': the folder '{folder}' does not exist or cannot be written.";
+        $"Destination '{destination}': the folder '{folder}' cannot be created or written.";
 
     public static string FileWriteFailed(string destination, string detail) => $"Destination '{destination}' could not write its file: {detail}";
 

@@ -85,13 +85,14 @@ public sealed class FileDestinationTests(DuckDbEngine engine) : IClassFixture<Du
     }
 
     [Fact]
-    public async Task A_missing_folder_stops_the_run_with_a_configuration_error()
+    public async Task A_folder_that_cannot_be_created_stops_the_run_with_a_configuration_error()
     {
         await using var h = await Setup(engine, "csv");
         Directory.Delete(Path.Combine(h.Files.Directory, "exports"));
+        File.WriteAllText(Path.Combine(h.Files.Directory, "exports"), "a file where the folder should be");
         var run = await h.RunAsync();
         Assert.Equal(RunStatus.Failed, run.Status);
-        Assert.Contains("does not exist", run.Error, StringComparison.Ordinal);
+        Assert.Contains("cannot be created or written", run.Error, StringComparison.Ordinal);
         Assert.Equal(run.Counts.Planned, run.Counts.Pending);
     }
 }

@@ -61,7 +61,8 @@ public sealed class ProjectSession
     private static bool HasZone(string text) =>
         text.EndsWith('Z') || text.EndsWith('z') || System.Text.RegularExpressions.Regex.IsMatch(text, @"[+-]\d\d:?\d\d$");
 
-    private static CliError Invalid(IEnumerable<Diagnostic> diagnostics, ProjectSettings settings, IAnsiConsole console)
+    /// <summary>Prints diagnostics (as JSON with --json) and returns the error that ends the verb with <see cref="ExitCodes.InvalidDefinition"/>.</summary>
+    public static CliError Invalid(IEnumerable<Diagnostic> diagnostics, ProjectSettings settings, IAnsiConsole console)
     {
         var list = diagnostics.ToList();
         if (settings.Json)

@@ -59,7 +59,7 @@ public sealed class FileDestination : IDestination
         TypeName,
         "A CSV, JSON Lines or Parquet file per run, with the run's changes, published atomically.",
         [
-            SettingSpec.Text("path", "the folder the files are written to (relative to the project folder, or absolute)", required: true),
+            SettingSpec.Text("path", "the folder the files are written to (relative to the project folder, or absolute; created when missing)", required: true),
             SettingSpec.Choice("format", "the file format", ["csv", "jsonl", "parquet"], "csv"),
             SettingSpec.Text("file_name", "the file name; {sync}, {run}, {timestamp} and {ext} are replaced", @default: "{sync}_{run}.{ext}"),
             SettingSpec.Integer("batch_size", "records per batch (and per Parquet row group)", 1, 1_000_000, 10_000),
@@ -85,8 +85,14 @@ public sealed class FileDestination : IDestination
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(context);
         var folder = Path.GetFullPath(settings.RequiredText("path"), context.BaseDirectory ?? Directory.GetCurrentDirectory());
-        if (!Directory.Exists(folder))
-            throw new DestinationException(DestinationMessages.FileFolderMissing(settings.Destination, folder), DestinationErrorClass.AuthOrConfig);
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new DestinationException(DestinationMessages.FileFolderMissing(settings.Destination, folder), DestinationErrorClass.AuthOrConfig, innerException: e);
+        }
         var format = (settings.Text("format") ?? "csv") switch
         {
             "jsonl" => FileFormat.JsonLines,
