@@ -75,6 +75,9 @@ public sealed class FakeWebhookServer : IAsyncDisposable
     /// <summary>Answer with per-record results (true) or an empty 200 (false).</summary>
     public bool AnswerPerRecord { get; set; } = true;
 
+    /// <summary>How long each accepted request takes to answer (a slow receiver).</summary>
+    public TimeSpan ResponseDelay { get; set; }
+
     /// <summary>Keep the applied state (turn off for throughput benchmarks).</summary>
     public bool KeepState { get; set; } = true;
 
@@ -181,6 +184,7 @@ public sealed class FakeWebhookServer : IAsyncDisposable
             return;
         }
 
+        if (ResponseDelay > TimeSpan.Zero) await Task.Delay(ResponseDelay, context.RequestAborted).ConfigureAwait(false);
         Interlocked.Add(ref _records, records.Count);
         var answer = new StringBuilder("{\"results\":[");
         var first = true;
