@@ -178,20 +178,37 @@ public static class WebhookBody
             json.WriteNumber("run", context.RunId);
             json.WriteString("operation", OperationName(batch.Operation));
             json.WriteStartArray("records");
+            // Fields in mapping order (then any the mapping does not name), identifiers in the context's order: no sorting per record.
+            var fieldOrder = context.Fields.Select(f => f.Name).ToArray();
+            var identifierOrder = context.Identifiers.IsDefaultOrEmpty ? Enum.GetValues<IdentifierType>() : context.Identifiers.ToArray();
             foreach (var record in batch.Records)
             {
                 json.WriteStartObject();
                 json.WriteString("key", record.Key);
                 json.WriteStartObject("fields");
-                foreach (var (name, value) in record.Fields.OrderBy(f => f.Key, StringComparer.Ordinal))
+                var written = 0;
+                foreach (var name in fieldOrder)
                 {
+                    if (!record.Fields.TryGetValue(name, out var value)) continue;
                     json.WritePropertyName(name);
                     JsonValues.Write(json, value);
+                    written++;
+                }
+                if (written < record.Fields.Count)
+                {
+                    foreach (var (name, value) in record.Fields)
+                    {
+                        if (Array.IndexOf(fieldOrder, name) >= 0) continue;
+                        json.WritePropertyName(name);
+                        JsonValues.Write(json, value);
+                    }
                 }
                 json.WriteEndObject();
                 json.WriteStartObject("identifiers");
-                foreach (var (type, value) in record.Identifiers.OrderBy(i => i.Key))
-                    json.WriteString(IdentifierNamesOf(type), value);
+                foreach (var type in identifierOrder)
+                {
+                    if (record.Identifiers.TryGetValue(type, out var value)) json.WriteString(IdentifierTypes.NameOf(type), value);
+                }
                 json.WriteEndObject();
                 json.WriteEndObject();
             }

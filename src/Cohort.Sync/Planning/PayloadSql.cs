@@ -97,22 +97,54 @@ internal static class PayloadSql
     /// <summary>The parts of a payload as the destinations receive them: fields (by name) and identifiers (by kind).</summary>
     public static (ImmutableDictionary<string, object?> Fields, ImmutableDictionary<Destinations.Abstractions.IdentifierType, string> Identifiers) Parse(string payload)
     {
-        using var document = JsonDocument.Parse(payload);
+        // A forward-only read of the canonical shape {"fields":{...},"identifiers":{...}}; values may be arrays.
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(payload));
         var fields = ImmutableDictionary.CreateBuilder<string, object?>(StringComparer.Ordinal);
         var identifiers = ImmutableDictionary.CreateBuilder<Destinations.Abstractions.IdentifierType, string>();
-        if (document.RootElement.TryGetProperty("fields", out var f))
+        reader.Read(); // {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            foreach (var property in f.EnumerateObject()) fields[property.Name] = Destinations.Values.JsonValues.Read(property.Value);
-        }
-        if (document.RootElement.TryGetProperty("identifiers", out var ids))
-        {
-            foreach (var property in ids.EnumerateObject())
+            var section = reader.GetString();
+            reader.Read(); // { of the section
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (property.Value.ValueKind == JsonValueKind.String && property.Value.GetString() is { Length: > 0 } value
-                    && Destinations.Values.IdentifierTypes.TryParse(property.Name, out var type))
-                    identifiers[type] = value;
+                var name = reader.GetString()!;
+                reader.Read();
+                if (section == "identifiers")
+                {
+                    if (reader.TokenType == JsonTokenType.String && reader.GetString() is { Length: > 0 } value
+                        && Destinations.Values.IdentifierTypes.TryParse(name, out var type))
+                        identifiers[type] = value;
+                    else if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject) reader.Skip();
+                }
+                else fields[name] = Value(ref reader);
             }
         }
         return (fields.ToImmutable(), identifiers.ToImmutable());
+    }
+
+    private static object? Value(ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                return reader.GetString();
+            case JsonTokenType.Number:
+                if (reader.TryGetInt64(out var l)) return l;
+                if (reader.TryGetDecimal(out var m)) return m;
+                return reader.GetDouble();
+            case JsonTokenType.True:
+                return true;
+            case JsonTokenType.False:
+                return false;
+            case JsonTokenType.StartArray:
+                var items = new List<object?>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) items.Add(Value(ref reader));
+                return items.ToArray();
+            case JsonTokenType.StartObject:
+                using (var document = JsonDocument.ParseValue(ref reader)) return document.RootElement.GetRawText();
+            default:
+                return null;
+        }
     }
 }

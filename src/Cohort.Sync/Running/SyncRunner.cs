@@ -115,10 +115,12 @@ internal sealed class SyncRunner(
             var pageSize = options.PageSize ?? Math.Clamp(batchSize * concurrency * 4, 1_000, 50_000);
             var (onAdded, onChanged, onRemoved) = sync.Operations;
             var durableLater = descriptor.CommitOnComplete;
+            var required = descriptor.Fields.Where(f => f.Required).ToArray();
             string? stop = null;
             long processed = 0;
             var page = 0;
             var next = planner.PageAsync(sync.Name, null, pageSize, cancellationToken);
+            Task commit = Task.CompletedTask;
             while (stop is null)
             {
                 var rows = await next.ConfigureAwait(false);
@@ -131,7 +133,7 @@ internal sealed class SyncRunner(
                 var skipped = new List<LogRow>();
                 var confirmed = new List<LogRow>();
                 var failures = new List<RunRow>();
-                var work = new Dictionary<BatchOperation, List<(PlannedRow Row, OutboundRecord Record)>>();
+                var work = new Dictionary<BatchOperation, List<PlannedRow>>();
                 foreach (var row in rows)
                 {
                     var operation = row.Change switch
@@ -145,76 +147,89 @@ internal sealed class SyncRunner(
                         skipped.Add(new LogRow(row.Key, PlannedRow.Text(row.Change), row.Change != ChangeKind.Removed, row.Payload));
                         continue;
                     }
-                    var (fields, identifiers) = row.Payload is null ? (ImmutableDictionary<string, object?>.Empty, ImmutableDictionary<IdentifierType, string>.Empty) : PayloadSql.Parse(row.Payload);
-                    var record = new OutboundRecord(row.Key, fields, identifiers);
-                    if (Invalid(sync, descriptor, operation.Value, record) is { } reason)
-                    {
-                        failures.Add(new RunRow(row.Key, PlannedRow.Text(row.Change), Name(operation.Value), RowOutcome.Invalid, reason, 0));
-                        continue;
-                    }
                     if (!work.TryGetValue(operation.Value, out var list)) work[operation.Value] = list = [];
-                    list.Add((row, record));
+                    list.Add(row);
                 }
 
-                var batches = work.SelectMany(w => Chunks(w.Value, batchSize, descriptor.MaxBytesPerBatch).Select(c => (Operation: w.Key, Items: c))).ToList();
-                var results = new List<(BatchOperation Operation, IReadOnlyList<(PlannedRow Row, OutboundRecord Record)> Items, IReadOnlyList<SentRecord> Sent)>();
+                // Each worker turns its rows into records (parsing payloads, checking them) and sends them, so the CPU work of
+                // one batch overlaps the network wait of the others.
+                var batches = work.SelectMany(w => Chunks(w.Value, batchSize, descriptor.MaxBytesPerBatch).Select(c => (Operation: w.Key, Rows: c))).ToList();
                 var gate = new object();
                 await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (batch, token) =>
                 {
-                    IReadOnlyList<SentRecord> sent;
-                    if (Volatile.Read(ref stop) is { } stopped)
+                    var name = Name(batch.Operation);
+                    var records = new List<OutboundRecord>(batch.Rows.Count);
+                    var changes = new Dictionary<string, PlannedRow>(batch.Rows.Count, StringComparer.Ordinal);
+                    var localFailures = new List<RunRow>();
+                    foreach (var row in batch.Rows)
                     {
-                        // The sync is stopping (credentials or configuration): send nothing more.
-                        sent = [.. batch.Items.Select(i => new SentRecord(i.Record, RecordOutcome.Pending, SyncMessages.NotAttempted, 0, false))];
-                        lock (gate) results.Add((batch.Operation, batch.Items, sent));
-                        return;
-                    }
-                    try
-                    {
-                        sent = await sender.SendAsync(batch.Operation, [.. batch.Items.Select(i => i.Record)], token).ConfigureAwait(false);
-                    }
-                    catch (SyncStoppedException e)
-                    {
-                        lock (gate) stop ??= SyncMessages.SyncStopped(sync.Name, e.Message);
-                        sent = [.. batch.Items.Select(i => new SentRecord(i.Record, RecordOutcome.Pending, e.Message, 1, true))];
-                    }
-                    lock (gate) results.Add((batch.Operation, batch.Items, sent));
-                }).ConfigureAwait(false);
-                run.Send += time.GetElapsedTime(sendStarted);
-
-                foreach (var (operation, items, sent) in results)
-                {
-                    var rowsByKey = items.ToDictionary(i => i.Row.Key, i => i.Row, StringComparer.Ordinal);
-                    foreach (var s in sent)
-                    {
-                        var row = rowsByKey[s.Record.Key];
-                        if (s.WasSent) run.Sent++;
-                        switch (s.Outcome)
+                        var (fields, identifiers) = row.Payload is null
+                            ? (ImmutableDictionary<string, object?>.Empty, ImmutableDictionary<IdentifierType, string>.Empty)
+                            : PayloadSql.Parse(row.Payload);
+                        var record = new OutboundRecord(row.Key, fields, identifiers);
+                        if (Invalid(sync, required, batch.Operation, record) is { } reason)
+                            localFailures.Add(new RunRow(row.Key, PlannedRow.Text(row.Change), name, RowOutcome.Invalid, reason, 0));
+                        else
                         {
-                            case RecordOutcome.Succeeded:
-                                confirmed.Add(new LogRow(row.Key, PlannedRow.Text(row.Change), !IsExit(operation), row.Payload));
-                                break;
-                            case RecordOutcome.Rejected:
-                                failures.Add(new RunRow(row.Key, PlannedRow.Text(row.Change), Name(operation), RowOutcome.Rejected, s.Reason, s.Attempts));
-                                break;
-                            case RecordOutcome.Invalid:
-                                failures.Add(new RunRow(row.Key, PlannedRow.Text(row.Change), Name(operation), RowOutcome.Invalid, s.Reason, s.Attempts));
-                                break;
-                            default:
-                                failures.Add(new RunRow(row.Key, PlannedRow.Text(row.Change), Name(operation), RowOutcome.Pending, s.Reason, s.Attempts));
-                                break;
+                            records.Add(record);
+                            changes[row.Key] = row;
                         }
                     }
-                }
+                    IReadOnlyList<SentRecord> sent;
+                    if (records.Count == 0) sent = [];
+                    else if (Volatile.Read(ref stop) is not null)
+                    {
+                        // The sync is stopping (credentials or configuration): send nothing more.
+                        sent = [.. records.Select(r => new SentRecord(r, RecordOutcome.Pending, SyncMessages.NotAttempted, 0, false))];
+                    }
+                    else
+                    {
+                        try
+                        {
+                            sent = await sender.SendAsync(batch.Operation, records, token).ConfigureAwait(false);
+                        }
+                        catch (SyncStoppedException e)
+                        {
+                            lock (gate) stop ??= SyncMessages.SyncStopped(sync.Name, e.Message);
+                            sent = [.. records.Select(r => new SentRecord(r, RecordOutcome.Pending, e.Message, 1, true))];
+                        }
+                    }
+                    var localConfirmed = new List<LogRow>(sent.Count);
+                    var exit = IsExit(batch.Operation);
+                    var sentCount = 0;
+                    foreach (var s in sent)
+                    {
+                        var row = changes[s.Record.Key];
+                        if (s.WasSent) sentCount++;
+                        if (s.Outcome == RecordOutcome.Succeeded)
+                        {
+                            localConfirmed.Add(new LogRow(row.Key, PlannedRow.Text(row.Change), !exit, row.Payload));
+                            continue;
+                        }
+                        var outcome = s.Outcome switch
+                        {
+                            RecordOutcome.Rejected => RowOutcome.Rejected,
+                            RecordOutcome.Invalid => RowOutcome.Invalid,
+                            _ => RowOutcome.Pending,
+                        };
+                        localFailures.Add(new RunRow(row.Key, PlannedRow.Text(row.Change), name, outcome, s.Reason, s.Attempts));
+                    }
+                    lock (gate)
+                    {
+                        confirmed.AddRange(localConfirmed);
+                        failures.AddRange(localFailures);
+                        run.Sent += sentCount;
+                    }
+                }).ConfigureAwait(false);
+                run.Send += time.GetElapsedTime(sendStarted);
                 await crash(SyncStep.AfterSend, page).ConfigureAwait(false);
 
-                var commitStarted = time.GetTimestamp();
-                await store.AppendLogAsync(sync.Name, runId, page, skipped, confirmed: true, cancellationToken).ConfigureAwait(false);
-                await store.AppendLogAsync(sync.Name, runId, page, confirmed, confirmed: !durableLater, cancellationToken).ConfigureAwait(false);
-                await store.AppendRunRowsAsync(sync.Name, runId, failures, cancellationToken).ConfigureAwait(false);
-                run.Commit += time.GetElapsedTime(commitStarted);
-                await crash(SyncStep.AfterCommit, page).ConfigureAwait(false);
-
+                // The page is committed while the next one is sent; pages are committed in order, so at most the page being
+                // committed and the page being sent are unrecorded when the process dies (both are sent again, idempotently).
+                await commit.ConfigureAwait(false);
+                var pageNumber = page;
+                // DuckDB completes its calls on the calling thread, so the commit gets a thread of its own.
+                commit = Task.Run(() => CommitAsync(sync.Name, runId, pageNumber, skipped, confirmed, failures, durableLater, run, crash, cancellationToken), cancellationToken);
                 run.Skipped += skipped.Count;
                 run.Confirmed += confirmed.Count;
                 run.Invalid += failures.Count(f => f.Outcome == RowOutcome.Invalid);
@@ -222,6 +237,7 @@ internal sealed class SyncRunner(
                 run.Pending += failures.Count(f => f.Outcome == RowOutcome.Pending);
                 processed += rows.Count;
             }
+            await commit.ConfigureAwait(false);
             await Drain(next).ConfigureAwait(false);
             run.Requests = sender.Requests;
             run.Retries = sender.Retries;
@@ -257,6 +273,18 @@ internal sealed class SyncRunner(
         }
     }
 
+    /// <summary>Writes a page's confirmed and skipped rows to the log, then its unconfirmed rows to run_rows.</summary>
+    private async Task CommitAsync(string sync, long runId, int page, List<LogRow> skipped, List<LogRow> confirmed, List<RunRow> failures, bool durableLater,
+        RunState run, Func<SyncStep, int, ValueTask> crash, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        await store.AppendLogAsync(sync, runId, page, skipped, confirmed: true, cancellationToken).ConfigureAwait(false);
+        await store.AppendLogAsync(sync, runId, page, confirmed, confirmed: !durableLater, cancellationToken).ConfigureAwait(false);
+        await store.AppendRunRowsAsync(sync, runId, failures, cancellationToken).ConfigureAwait(false);
+        lock (run) run.Commit += time.GetElapsedTime(started);
+        await crash(SyncStep.AfterCommit, page).ConfigureAwait(false);
+    }
+
     /// <summary>Waits for a page read that is no longer needed, so it does not outlive the run.</summary>
     private static async Task Drain(Task<List<PlannedRow>> read)
     {
@@ -270,14 +298,14 @@ internal sealed class SyncRunner(
         }
     }
 
-    private static string? Invalid(BoundSync sync, DestinationDescriptor descriptor, BatchOperation operation, OutboundRecord record)
+    private static string? Invalid(BoundSync sync, DestinationField[] required, BatchOperation operation, OutboundRecord record)
     {
         if (operation is BatchOperation.Add or BatchOperation.Remove && sync.DestinationType is { AcceptsAnyIdentifier: false, Identifiers.Length: > 0 }
             && record.Identifiers.Count == 0)
             return SyncMessages.NoIdentifier;
         if (operation is BatchOperation.Add or BatchOperation.Upsert or BatchOperation.Insert or BatchOperation.Update)
         {
-            foreach (var field in descriptor.Fields.Where(f => f.Required))
+            foreach (var field in required)
             {
                 if (record.Fields.GetValueOrDefault(field.Name) is null or "")
                     return SyncMessages.RequiredFieldMissing(field.Name);
@@ -286,17 +314,18 @@ internal sealed class SyncRunner(
         return null;
     }
 
-    private static IEnumerable<List<(PlannedRow Row, OutboundRecord Record)>> Chunks(List<(PlannedRow Row, OutboundRecord Record)> items, int size, long? maxBytes)
+    /// <summary>Batches of at most <paramref name="size"/> rows and, when the destination says, about <paramref name="maxBytes"/> of payload.</summary>
+    private static IEnumerable<List<PlannedRow>> Chunks(List<PlannedRow> items, int size, long? maxBytes)
     {
-        var chunk = new List<(PlannedRow, OutboundRecord)>(Math.Min(size, items.Count));
+        var chunk = new List<PlannedRow>(Math.Min(size, items.Count));
         long bytes = 0;
         foreach (var item in items)
         {
-            var estimate = (item.Row.Payload?.Length ?? 0) + item.Row.Key.Length + 64L;
+            var estimate = (item.Payload?.Length ?? 0) + item.Key.Length + 64L;
             if (chunk.Count > 0 && (chunk.Count >= size || (maxBytes is { } max && bytes + estimate > max)))
             {
                 yield return chunk;
-                chunk = new List<(PlannedRow, OutboundRecord)>(Math.Min(size, items.Count));
+                chunk = new List<PlannedRow>(Math.Min(size, items.Count));
                 bytes = 0;
             }
             chunk.Add(item);

@@ -103,25 +103,33 @@ internal sealed class StateStore(IWarehouse warehouse, StateTables tables)
         if (Convert.ToInt64(confirmed, System.Globalization.CultureInfo.InvariantCulture) == 0) return;
         await crash(Running.SyncStep.FoldStarted).ConfigureAwait(false);
 
-        foreach (var statement in Tables.Dialect.CreateWorkTable(fold, Tables.FoldColumns))
-            await Warehouse.ExecuteScriptAsync(statement, cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(
-            $"INSERT INTO {fold} (key, run_id, change, action, payload) SELECT key, run_id, change, action, payload FROM (" +
-            $"SELECT key, run_id, change, action, payload, row_number() OVER (PARTITION BY key ORDER BY run_id DESC, seq DESC) AS cohort_rank " +
-            $"FROM {log} WHERE confirmed) AS latest WHERE cohort_rank = 1", cancellationToken).ConfigureAwait(false);
+        // Each run logs a key at most once, so with one run in the log its confirmed rows are already the latest per key;
+        // rows of several runs (a fold that did not finish) are reduced to the latest per key first.
+        var runs = await Warehouse.ScalarAsync(Sql($"SELECT count(DISTINCT run_id) FROM {log} WHERE confirmed"), cancellationToken).ConfigureAwait(false);
+        var source = $"(SELECT key, run_id, change, action, payload FROM {log} WHERE confirmed)";
+        if (Convert.ToInt64(runs, System.Globalization.CultureInfo.InvariantCulture) > 1)
+        {
+            foreach (var statement in Tables.Dialect.CreateWorkTable(fold, Tables.FoldColumns))
+                await Warehouse.ExecuteScriptAsync(statement, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(
+                $"INSERT INTO {fold} (key, run_id, change, action, payload) SELECT key, run_id, change, action, payload FROM (" +
+                $"SELECT key, run_id, change, action, payload, row_number() OVER (PARTITION BY key ORDER BY run_id DESC, seq DESC) AS cohort_rank " +
+                $"FROM {log} WHERE confirmed) AS latest WHERE cohort_rank = 1", cancellationToken).ConfigureAwait(false);
+            source = fold;
+        }
         await crash(Running.SyncStep.FoldPrepared).ConfigureAwait(false);
 
         var hash = Tables.Dialect.Hash("f.payload");
         await ExecuteAsync(
-            $"UPDATE {snapshot} AS s SET payload_hash = {hash}, payload = f.payload FROM {fold} AS f WHERE s.key = f.key AND f.action = 'upsert'",
+            $"UPDATE {snapshot} AS s SET payload_hash = {hash}, payload = f.payload FROM {source} AS f WHERE s.key = f.key AND f.action = 'upsert'",
             cancellationToken).ConfigureAwait(false);
         await crash(Running.SyncStep.FoldUpdated).ConfigureAwait(false);
         await ExecuteAsync(
-            $"INSERT INTO {snapshot} (key, payload_hash, payload) SELECT f.key, {hash}, f.payload FROM {fold} AS f " +
+            $"INSERT INTO {snapshot} (key, payload_hash, payload) SELECT f.key, {hash}, f.payload FROM {source} AS f " +
             $"WHERE f.action = 'upsert' AND NOT EXISTS (SELECT 1 FROM {snapshot} AS s WHERE s.key = f.key)",
             cancellationToken).ConfigureAwait(false);
         await crash(Running.SyncStep.FoldInserted).ConfigureAwait(false);
-        await ExecuteAsync($"DELETE FROM {snapshot} WHERE key IN (SELECT key FROM {fold} WHERE action = 'delete')", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync($"DELETE FROM {snapshot} WHERE key IN (SELECT key FROM {source} AS f WHERE f.action = 'delete')", cancellationToken).ConfigureAwait(false);
         await crash(Running.SyncStep.FoldDeleted).ConfigureAwait(false);
         await ExecuteAsync(
             $"INSERT INTO {Tables.History} (sync_name, run_id, key, event, occurred_at) " +
