@@ -95,32 +95,48 @@ internal static class PayloadSql
     private static string Quote(string name) => JsonSerializer.Serialize(name, new JsonSerializerOptions { Encoder = Encoder });
 
     /// <summary>The parts of a payload as the destinations receive them: fields (by name) and identifiers (by kind).</summary>
-    public static (ImmutableDictionary<string, object?> Fields, ImmutableDictionary<Destinations.Abstractions.IdentifierType, string> Identifiers) Parse(string payload)
+    public static (ImmutableDictionary<string, object?> Fields, ImmutableDictionary<Destinations.Abstractions.IdentifierType, string> Identifiers) Parse(
+        string payload, PayloadNames? names = null)
     {
-        // A forward-only read of the canonical shape {"fields":{...},"identifiers":{...}}; values may be arrays.
-        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(payload));
-        var fields = ImmutableDictionary.CreateBuilder<string, object?>(StringComparer.Ordinal);
-        var identifiers = ImmutableDictionary.CreateBuilder<Destinations.Abstractions.IdentifierType, string>();
-        reader.Read(); // {
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        // A forward-only read of the canonical shape {"fields":{...},"identifiers":{...}}; values may be arrays. Known names
+        // are matched in place, so no string is allocated for them.
+        names ??= PayloadNames.Empty;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(payload.Length));
+        try
         {
-            var section = reader.GetString();
-            reader.Read(); // { of the section
+            var length = System.Text.Encoding.UTF8.GetBytes(payload, buffer);
+            var reader = new Utf8JsonReader(buffer.AsSpan(0, length));
+            var fields = ImmutableDictionary.CreateBuilder<string, object?>(StringComparer.Ordinal);
+            var identifiers = ImmutableDictionary.CreateBuilder<Destinations.Abstractions.IdentifierType, string>();
+            reader.Read(); // {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = reader.GetString()!;
-                reader.Read();
-                if (section == "identifiers")
+                var isIdentifiers = reader.ValueTextEquals("identifiers"u8);
+                reader.Read(); // { of the section
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    if (reader.TokenType == JsonTokenType.String && reader.GetString() is { Length: > 0 } value
-                        && Destinations.Values.IdentifierTypes.TryParse(name, out var type))
-                        identifiers[type] = value;
-                    else if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject) reader.Skip();
+                    if (isIdentifiers)
+                    {
+                        var type = names.Identifier(ref reader);
+                        reader.Read();
+                        if (reader.TokenType == JsonTokenType.String && type is { } kind && reader.GetString() is { Length: > 0 } value)
+                            identifiers[kind] = value;
+                        else if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject) reader.Skip();
+                    }
+                    else
+                    {
+                        var name = names.Field(ref reader);
+                        reader.Read();
+                        fields[name] = Value(ref reader);
+                    }
                 }
-                else fields[name] = Value(ref reader);
             }
+            return (fields.ToImmutable(), identifiers.ToImmutable());
         }
-        return (fields.ToImmutable(), identifiers.ToImmutable());
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static object? Value(ref Utf8JsonReader reader)
@@ -146,5 +162,38 @@ internal static class PayloadSql
             default:
                 return null;
         }
+    }
+}
+
+/// <summary>The field and identifier names a sync's payloads hold, pre-encoded, so parsing a payload allocates no name strings.</summary>
+internal sealed class PayloadNames
+{
+    private readonly (byte[] Utf8, string Name)[] _fields;
+    private readonly (byte[] Utf8, Destinations.Abstractions.IdentifierType Type)[] _identifiers;
+
+    public static readonly PayloadNames Empty = new([], []);
+
+    public PayloadNames(IEnumerable<string> fields, IEnumerable<Destinations.Abstractions.IdentifierType> identifiers)
+    {
+        _fields = [.. fields.Select(f => (System.Text.Encoding.UTF8.GetBytes(f), f))];
+        _identifiers = [.. identifiers.Select(i => (System.Text.Encoding.UTF8.GetBytes(Destinations.Values.IdentifierTypes.NameOf(i)), i))];
+    }
+
+    public string Field(ref Utf8JsonReader reader)
+    {
+        foreach (var (utf8, name) in _fields)
+        {
+            if (reader.ValueTextEquals(utf8)) return name;
+        }
+        return reader.GetString()!;
+    }
+
+    public Destinations.Abstractions.IdentifierType? Identifier(ref Utf8JsonReader reader)
+    {
+        foreach (var (utf8, type) in _identifiers)
+        {
+            if (reader.ValueTextEquals(utf8)) return type;
+        }
+        return Destinations.Values.IdentifierTypes.TryParse(reader.GetString()!, out var parsed) ? parsed : null;
     }
 }

@@ -116,6 +116,7 @@ internal sealed class SyncRunner(
             var (onAdded, onChanged, onRemoved) = sync.Operations;
             var durableLater = descriptor.CommitOnComplete;
             var required = descriptor.Fields.Where(f => f.Required).ToArray();
+            var names = new PayloadNames(sync.Fields.Select(f => f.Name), sync.Identifiers.Select(i => i.Identifier!.Value));
             string? stop = null;
             long processed = 0;
             var page = 0;
@@ -126,7 +127,11 @@ internal sealed class SyncRunner(
                 var rows = await next.ConfigureAwait(false);
                 if (rows.Count == 0) break;
                 page++;
-                next = rows.Count < pageSize ? Task.FromResult(new List<PlannedRow>()) : planner.PageAsync(sync.Name, rows[^1].Key, pageSize, cancellationToken);
+                // Read the next page while this one is sent (DuckDB completes calls on the calling thread: give it one).
+                var after = rows[^1].Key;
+                next = rows.Count < pageSize
+                    ? Task.FromResult(new List<PlannedRow>())
+                    : Task.Run(() => planner.PageAsync(sync.Name, after, pageSize, cancellationToken), cancellationToken);
                 await crash(SyncStep.BeforeSend, page).ConfigureAwait(false);
 
                 var sendStarted = time.GetTimestamp();
@@ -165,7 +170,7 @@ internal sealed class SyncRunner(
                     {
                         var (fields, identifiers) = row.Payload is null
                             ? (ImmutableDictionary<string, object?>.Empty, ImmutableDictionary<IdentifierType, string>.Empty)
-                            : PayloadSql.Parse(row.Payload);
+                            : PayloadSql.Parse(row.Payload, names);
                         var record = new OutboundRecord(row.Key, fields, identifiers);
                         if (Invalid(sync, required, batch.Operation, record) is { } reason)
                             localFailures.Add(new RunRow(row.Key, PlannedRow.Text(row.Change), name, RowOutcome.Invalid, reason, 0));
