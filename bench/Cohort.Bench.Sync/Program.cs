@@ -22,7 +22,7 @@ namespace Cohort.Bench.Sync;
 /// planning N rows against an N-row snapshot with 1% churn on DuckDB (vs a hand-written EXCEPT diff), end to end to a
 /// loopback webhook (vs a raw HTTP sender), and a rate-limited run (vs a raw sender paced to the same rate).
 /// Usage: dotnet run -c Release --project bench/Cohort.Bench.Sync -- [--plan-rows 10000000] [--e2e-rows 1000000]
-///        [--rate-rows 100000] [--rate 20] [--only plan|e2e|rate]
+///        [--rate-rows 200000] [--rate 20] [--only plan|e2e|rate]
 /// </summary>
 public static class Program
 {
@@ -33,7 +33,7 @@ public static class Program
         var options = Args(args);
         var planRows = Long(options, "plan-rows", 10_000_000);
         var e2eRows = Long(options, "e2e-rows", 1_000_000);
-        var rateRows = Long(options, "rate-rows", 100_000);
+        var rateRows = Long(options, "rate-rows", 200_000);
         var rate = Long(options, "rate", 20);
         var only = options.GetValueOrDefault("only");
         var work = Path.Combine(Path.GetTempPath(), "cohort-bench-sync", Guid.NewGuid().ToString("N"));

@@ -75,6 +75,10 @@ internal static class DestinationMessages
     public static string PostgresFailed(string destination, string state, string detail) =>
         $"Destination '{destination}' (PostgreSQL) failed with SQLSTATE {state}: {detail}";
 
+    public static string PostgresRejected(string destination, string state, string? constraint, string? column) =>
+        $"Destination '{destination}' (PostgreSQL) refused the row with SQLSTATE {state}" +
+        (constraint is not null ? $" (constraint {constraint})" : column is not null ? $" (column {column})" : "") + ".";
+
     public static string PostgresUnavailable(string destination, string detail) => $"Destination '{destination}' (PostgreSQL) is unavailable: {detail}";
 
     public static string PostgresMissingColumns(string destination, string table, IEnumerable<string> columns) =>

@@ -57,7 +57,7 @@ public sealed class PostgresDestinationTests(PostgresDatabase target, DuckDbEngi
         Assert.Equal(tooHigh.Count, run.Counts.FailedRejected);
         Assert.Equal(await h.ExpectedAsync("active AND segment <> 'unsub' AND score < 30"), await Keys(t, "checked_people"));
         var rows = (await e.ErrorsAsync("subject", limit: 1000)).Rows;
-        Assert.All(rows, r => Assert.Contains("23514", r.Reason, StringComparison.Ordinal));
+        Assert.All(rows, r => Assert.Contains("SQLSTATE 23514 (constraint checked_people_score_check)", r.Reason, StringComparison.Ordinal));
     }
 
     [Fact]

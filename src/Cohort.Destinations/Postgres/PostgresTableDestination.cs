@@ -267,9 +267,12 @@ public sealed class PostgresTableDestination : IDestination
                     "08" or "40" or "53" or "55" or "57" or "58" => DestinationErrorClass.Transient,
                     _ => DestinationErrorClass.AuthOrConfig,
                 };
+                // Data and constraint errors can quote the row's values in their text: name only the constraint or column.
                 var message = pg.SqlState == "42P10"
                     ? DestinationMessages.PostgresNoKeyConstraint(name, _table, _key)
-                    : DestinationMessages.PostgresFailed(name, pg.SqlState, pg.MessageText);
+                    : errorClass == DestinationErrorClass.Permanent
+                        ? DestinationMessages.PostgresRejected(name, pg.SqlState, pg.ConstraintName, pg.ColumnName)
+                        : DestinationMessages.PostgresFailed(name, pg.SqlState, pg.MessageText);
                 return new DestinationException(message, errorClass, vendorCode: pg.SqlState, innerException: pg);
             case NpgsqlException npgsql:
                 return new DestinationException(DestinationMessages.PostgresUnavailable(name, npgsql.Message),
