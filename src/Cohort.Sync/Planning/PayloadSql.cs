@@ -49,23 +49,41 @@ internal static class PayloadSql
         }
 
         var key = dialect.Text(sync.KeyColumn == sync.Model.PrimaryKey ? Position(0) : Of(new ValueSource(ValueSourceKind.Column, sync.KeyColumn)), sync.KeyType);
-        var payload = Payload(sync, dialect, Of, Param);
         var filters = new List<string> { $"{key} IS NOT NULL" };
         if (splitGroup) filters.Add($"{Position(width - 1)} = {Param(sync.Definition.SplitGroup!)}");
 
+        // Numbers are rendered from their text and finiteness, computed once per row in an inner projection: the
+        // rendering refers to the text several times, and engines do not reliably compute a repeated expression once.
+        var numbers = new Dictionary<string, (string Text, string Finite)>(StringComparer.Ordinal);
+        var inner = new List<string>();
+        foreach (var item in sync.Payload.Where(p => p.Type is { IsArray: false, Element: Core.Schema.ScalarType.Number }))
+        {
+            var column = Of(item.Source);
+            if (numbers.ContainsKey(column)) continue;
+            var n = numbers.Count;
+            numbers[column] = ($"m.cohort_t{n}", $"m.cohort_f{n}");
+            inner.Add($"{dialect.NumberTextColumn(column)} AS cohort_t{n}");
+            inner.Add($"{dialect.NumberFinite(column)} AS cohort_f{n}");
+        }
+        var payload = Payload(sync, dialect, Of, Param, numbers);
+
         var aliases = string.Join(", ", Enumerable.Range(0, width).Select(i => $"c{i}"));
-        var select = $"SELECT {key} AS key, {payload} AS payload\nFROM (\n{members.Text}\n) AS m ({aliases})\nWHERE {string.Join(" AND ", filters)}";
+        var rows = $"SELECT m.*{string.Concat(inner.Select(i => ", " + i))}\nFROM (\n{members.Text}\n) AS m ({aliases})\nWHERE {string.Join(" AND ", filters)}";
+        var select = $"SELECT {key} AS key, {payload} AS payload\nFROM (\n{rows}\n) AS m";
         if (sync.KeyColumn != sync.Model.PrimaryKey)
         {
             // A key other than the primary key may repeat: the row with the lowest primary key is sent (docs/sync.md).
             select = $"SELECT key, payload FROM (\nSELECT {key} AS key, {payload} AS payload, row_number() OVER (PARTITION BY {key} ORDER BY {Position(0)}) AS cohort_rank\n" +
-                     $"FROM (\n{members.Text}\n) AS m ({aliases})\nWHERE {string.Join(" AND ", filters)}\n) AS ranked WHERE cohort_rank = 1";
+                     $"FROM (\n{rows}\n) AS m\n) AS ranked WHERE cohort_rank = 1";
         }
         return new CompiledSql(dialect.Name, select, parameters.ToImmutable());
     }
 
-    private static string Payload(BoundSync sync, StateDialect dialect, Func<ValueSource, string> column, Func<string, string> param)
+    private static string Payload(BoundSync sync, StateDialect dialect, Func<ValueSource, string> column, Func<string, string> param,
+        IReadOnlyDictionary<string, (string Text, string Finite)> numbers)
     {
+        string Json(PayloadItem item) => numbers.TryGetValue(column(item.Source), out var n) ? dialect.NumberJson(n.Text, n.Finite) : dialect.Json(column(item.Source), item.Type);
+        string Text(PayloadItem item) => numbers.TryGetValue(column(item.Source), out var n) ? dialect.NumberJson(n.Text, n.Finite) : dialect.Text(column(item.Source), item.Type);
         var parts = new List<string>();
         var text = "{\"fields\":{";
         var first = true;
@@ -73,7 +91,7 @@ internal static class PayloadSql
         {
             text += (first ? "" : ",") + Quote(field.Name) + ":";
             parts.Add(param(text));
-            parts.Add($"coalesce({dialect.Json(column(field.Source), field.Type)}, 'null')");
+            parts.Add($"coalesce({Json(field)}, 'null')");
             text = "";
             first = false;
         }
@@ -83,7 +101,7 @@ internal static class PayloadSql
         {
             text += (first ? "" : ",") + Quote(identifier.Name) + ":";
             parts.Add(param(text));
-            parts.Add($"coalesce({dialect.JsonString(dialect.Text(column(identifier.Source), identifier.Type))}, 'null')");
+            parts.Add($"coalesce({dialect.JsonString(Text(identifier))}, 'null')");
             text = "";
             first = false;
         }

@@ -68,6 +68,15 @@ internal abstract class StateDialect
     /// </summary>
     protected abstract string NumberText(string value);
 
+    /// <summary>A number's text, computed once per row in an inner projection (see <see cref="NumberJson"/>).</summary>
+    public string NumberTextColumn(string value) => $"CAST({value} AS {TextType})";
+
+    /// <summary>Whether a number is finite, computed once per row in an inner projection.</summary>
+    public abstract string NumberFinite(string value);
+
+    /// <summary>The JSON (and text) of a number from its inner text and finiteness columns: trailing fractional zeros dropped, NULL when not finite.</summary>
+    public string NumberJson(string text, string finite) => $"CASE WHEN {finite} THEN {TrimZeros(text)} END";
+
     protected static string TrimZeros(string text) =>
         $"CASE WHEN strpos({text}, '.') > 0 THEN rtrim(rtrim({text}, '0'), '.') ELSE {text} END";
 
@@ -107,7 +116,9 @@ internal sealed class DuckDbStateDialect : StateDialect
 
     protected override string TimestampText(string value) => $"strftime(CAST({value} AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%fZ')";
 
-    protected override string NumberText(string value) => $"CASE WHEN isfinite(CAST({value} AS DOUBLE)) THEN {TrimZeros($"CAST({value} AS VARCHAR)")} END";
+    protected override string NumberText(string value) => $"CASE WHEN {NumberFinite(value)} THEN {TrimZeros($"CAST({value} AS VARCHAR)")} END";
+
+    public override string NumberFinite(string value) => $"isfinite(CAST({value} AS DOUBLE))";
 
     public override IReadOnlyList<string> CreateWorkTable(string table, string columns) => [$"CREATE OR REPLACE TABLE {table} ({columns})"];
 
@@ -145,8 +156,10 @@ internal sealed class PostgresStateDialect : StateDialect
 
     protected override string TimestampText(string value) => $"to_char(CAST({value} AS timestamp), 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
 
-    protected override string NumberText(string value) =>
-        $"CASE WHEN CAST({value} AS double precision) NOT IN ('Infinity'::float8, '-Infinity'::float8, 'NaN'::float8) THEN {TrimZeros($"CAST({value} AS text)")} END";
+    protected override string NumberText(string value) => $"CASE WHEN {NumberFinite(value)} THEN {TrimZeros($"CAST({value} AS text)")} END";
+
+    public override string NumberFinite(string value) =>
+        $"CAST({value} AS double precision) NOT IN ('Infinity'::float8, '-Infinity'::float8, 'NaN'::float8)";
 
     public override IReadOnlyList<string> CreateWorkTable(string table, string columns) =>
         [$"DROP TABLE IF EXISTS {table}", $"CREATE UNLOGGED TABLE {table} ({columns})"];
