@@ -49,21 +49,39 @@ public sealed class DestinationRateLimiter : IDisposable
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // Each request reserves the next slot of an absolute schedule, so a timer that fires a little late does not
+            // push every later request back; a pause that begins while it waits sends it back for a new slot.
             while (true)
             {
                 TimeSpan wait;
+                DateTimeOffset start;
                 lock (_gate)
                 {
                     var now = _time.GetUtcNow();
-                    var start = Max(now, Max(_next, _pausedUntil));
+                    start = Max(now, Max(_next, _pausedUntil));
+                    _next = start + Interval();
                     wait = start - now;
-                    if (wait <= TimeSpan.Zero)
+                }
+                if (wait > TimeSpan.Zero)
+                {
+                    try
                     {
-                        _next = now + Interval();
-                        break;
+                        await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // Give the slot back when no later request reserved one after it.
+                        lock (_gate)
+                        {
+                            if (_next == start + Interval()) _next = start;
+                        }
+                        throw;
                     }
                 }
-                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                lock (_gate)
+                {
+                    if (_pausedUntil <= start) break;
+                }
             }
             return new Lease(_slots);
         }

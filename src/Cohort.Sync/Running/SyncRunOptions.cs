@@ -8,7 +8,7 @@ public sealed record SyncRunOptions
     /// <summary>The instant (and time zone) the sync's query is evaluated at. Default: now, in the project's time zone.</summary>
     public EvaluationContext? Evaluation { get; init; }
 
-    /// <summary>Rows read from the plan per page. Default: from the destination's batch size and concurrency (1,000 to 50,000).</summary>
+    /// <summary>Rows read from the plan per page. Default: 16 × batch size × concurrency, between 1,000 and 50,000.</summary>
     public int? PageSize { get; init; }
 
     /// <summary>

@@ -112,7 +112,7 @@ internal sealed class SyncRunner(
             var sender = new BatchSender(destination, limiter, time, retry);
             var batchSize = Math.Max(1, descriptor.MaxRecordsPerBatch);
             var concurrency = Math.Max(1, Math.Min(descriptor.MaxConcurrentRequests, limiter.MaxConcurrentRequests));
-            var pageSize = options.PageSize ?? Math.Clamp(batchSize * concurrency * 4, 1_000, 50_000);
+            var pageSize = options.PageSize ?? Math.Clamp(batchSize * concurrency * 16, 1_000, 50_000);
             var (onAdded, onChanged, onRemoved) = sync.Operations;
             var durableLater = descriptor.CommitOnComplete;
             var required = descriptor.Fields.Where(f => f.Required).ToArray();
