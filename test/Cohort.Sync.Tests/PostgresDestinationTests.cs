@@ -96,4 +96,20 @@ public sealed class PostgresDestinationTests(PostgresDatabase target, DuckDbEngi
         Assert.Equal(RunStatus.Failed, run.Status);
         Assert.Contains("3D000", run.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_unreachable_server_is_retried_then_the_rows_stay_pending()
+    {
+        var closed = new Npgsql.NpgsqlConnectionStringBuilder(target.ConnectionString) { Host = "127.0.0.1", Port = 1, Timeout = 2 }.ConnectionString;
+        var (h, e, t) = await Setup("synced_people", "upsert", "  create_table: true\n", closed);
+        await using var _ = h;
+        await using var __ = t;
+        var running = e.RunAsync(h.Sync, h.Options());
+        await Clock.AdvanceUntilDone(h.Time, running, TimeSpan.FromSeconds(5));
+        var run = await running;
+        Assert.Equal(RunStatus.CompletedWithErrors, run.Status);
+        Assert.Equal(run.Counts.Planned, run.Counts.Pending);
+        Assert.True(run.Counts.Retries > 0);
+        Assert.Contains("unavailable", (await e.ErrorsAsync("subject")).Rows[0].Reason, StringComparison.Ordinal);
+    }
 }
