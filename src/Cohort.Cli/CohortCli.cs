@@ -3,6 +3,8 @@ using Cohort.Cli.Infrastructure;
 using System.Reflection;
 using Cohort.Core.Diagnostics;
 using Cohort.Demo;
+using Cohort.Destinations.Catalog;
+using Cohort.Destinations.Configuration;
 using Cohort.Warehouses;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -25,6 +27,8 @@ public static class CohortCli
         var services = new ServiceCollection();
         services.AddSingleton(console);
         services.AddSingleton(clock ?? TimeProvider.System);
+        services.AddSingleton(_ => DestinationCatalog.CreateDefault());
+        services.AddSingleton(SecretResolver.Default);
         ExtensionServices?.Invoke(services);
 
         var json = args.Contains("--json", StringComparer.Ordinal);
@@ -94,6 +98,26 @@ public static class CohortCli
         config.AddCommand<ExportCommand>("export")
             .WithDescription("Write the metadata store back as the YAML project, so definitions edited in the Studio can be committed.")
             .WithExample("export", "-p", "examples/shop", "--out", "exported");
+        config.AddBranch<EvaluationSettings>("sync", sync =>
+        {
+            sync.SetDescription("Plan, run and inspect syncs: keep destinations in step with audiences (docs/sync.md).");
+            sync.AddCommand<SyncPlanCommand>("plan")
+                .WithDescription("Dry run: what a run would send (rows added, changed, removed), without sending anything.")
+                .WithExample("sync", "plan", "high_value_export", "-p", "examples/shop")
+                .WithExample("sync", "plan", "high_value_export", "--sample", "20", "--json");
+            sync.AddCommand<SyncRunCommand>("run")
+                .WithDescription("Send the sync's changes to its destination, commit what it confirmed, and record the run.")
+                .WithExample("sync", "run", "high_value_export", "-p", "examples/shop")
+                .WithExample("sync", "run", "engaged_to_crm", "--json");
+            sync.AddCommand<SyncHistoryCommand>("history")
+                .WithDescription("The sync's recent runs: status, rows planned, succeeded, failed, skipped, pending, timings.")
+                .WithExample("sync", "history", "high_value_export", "-p", "examples/shop")
+                .WithExample("sync", "history", "high_value_export", "--limit", "5", "--json");
+            sync.AddCommand<SyncErrorsCommand>("errors")
+                .WithDescription("Rows a run did not confirm (invalid, rejected, pending), each with its reason.")
+                .WithExample("sync", "errors", "high_value_export", "-p", "examples/shop")
+                .WithExample("sync", "errors", "high_value_export", "--run", "12", "--json");
+        });
     }
 
     /// <summary>

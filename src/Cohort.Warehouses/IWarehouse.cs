@@ -47,8 +47,8 @@ public interface IWarehouse : IAsyncDisposable
 
     /// <summary>
     /// Appends rows to an existing table through the engine's fast path (DuckDB appender, PostgreSQL binary
-    /// COPY), all or nothing. <paramref name="tableName"/> is <c>table</c> or <c>schema.table</c>, spelled as
-    /// stored; columns not named get their defaults. Values are converted to the column types where exact.
+    /// COPY), all or nothing. <paramref name="tableName"/> is <c>table</c> or <c>schema.table</c> (DuckDB also
+    /// <c>catalog.schema.table</c>, for attached databases), spelled as stored; columns not named get their defaults. Values are converted to the column types where exact.
     /// </summary>
     Task<long> BulkLoadAsync(
         string tableName,

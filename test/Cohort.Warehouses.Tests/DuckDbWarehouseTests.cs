@@ -25,6 +25,24 @@ public sealed class DuckDbWarehouseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bulk_loads_reach_a_table_of_an_attached_database_by_catalog_schema_table()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cohort-test-{Guid.NewGuid():N}.duckdb");
+        try
+        {
+            await W.ExecuteScriptAsync($"ATTACH '{path}' AS side; CREATE SCHEMA side.kept; CREATE TABLE side.kept.rows (id BIGINT, label VARCHAR)");
+            Assert.Equal(2L, await W.BulkLoadAsync("side.kept.rows", ["id", "label"], [[1L, "a"], [2L, "b"]]));
+            Assert.Equal(2L, await W.ScalarAsync("SELECT count(*) FROM side.kept.rows"));
+            await W.ExecuteScriptAsync("DETACH side");
+        }
+        finally
+        {
+            File.Delete(path);
+            File.Delete(path + ".wal");
+        }
+    }
+
+    [Fact]
     public async Task Two_in_memory_warehouses_are_separate_databases()
     {
         await using var other = await DuckDbTestDatabase.CreateAsync();

@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using Cohort.Cli.Infrastructure;
 using Cohort.Core.Diagnostics;
+using Cohort.Destinations.Catalog;
+using Cohort.Sync.Definitions;
 using Cohort.Warehouses.Projects;
 using Cohort.Warehouses.Validation;
 using Spectre.Console;
@@ -12,7 +14,7 @@ namespace Cohort.Cli.Commands;
 /// <c>cohort validate</c>: every definition in the project, statically, then the schema against the live
 /// warehouse (tables, columns, types, key uniqueness, relationship key types, declared event names).
 /// </summary>
-public sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<ValidateCommand.Settings>
+public sealed class ValidateCommand(IAnsiConsole console, DestinationCatalog catalog) : AsyncCommand<ValidateCommand.Settings>
 {
     public sealed class Settings : ProjectSettings
     {
@@ -26,6 +28,8 @@ public sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Validat
         var session = ProjectSession.Load(settings, console);
         var project = session.Project;
         var diagnostics = new List<Diagnostic>(project.Diagnostics);
+        // Destination settings, supported operations and identifiers are checked against the destination catalog.
+        diagnostics.AddRange(SyncProject.Bind(project, catalog).Diagnostics);
         if (!settings.Offline)
         {
             await using var warehouse = await ProjectWarehouse.OpenAsync(project.Project, cancellationToken: cancellationToken);
@@ -44,6 +48,8 @@ public sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Validat
                 relationships = project.Schema.Relationships.Length,
                 traits = project.Schema.Traits.Length,
                 audiences = project.Audiences.Select(a => a.Name),
+                syncs = project.Syncs.Select(s => s.Name),
+                destinations = project.Destinations.Select(d => d.Name),
                 diagnostics = diagnostics.Select(DiagnosticPrinter.ToJson),
             });
         }
@@ -51,7 +57,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Validat
         {
             DiagnosticPrinter.Print(console, diagnostics);
             var summary = $"{project.Schema.Models.Length} models, {project.Schema.Relationships.Length} relationships, " +
-                          $"{project.Schema.Traits.Length} traits, {project.Audiences.Length} audiences";
+                          $"{project.Schema.Traits.Length} traits, {project.Audiences.Length} audiences, {project.Syncs.Length} syncs, {project.Destinations.Length} destinations";
             var where = settings.Offline ? "files only" : "files and warehouse";
             console.MarkupLine(errors == 0
                 ? $"[green]✓[/] Project [bold]{Markup.Escape(project.Project.Name)}[/] is valid ({where}): {summary}."

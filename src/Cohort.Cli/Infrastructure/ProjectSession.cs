@@ -56,7 +56,8 @@ public sealed class ProjectSession
         return new EvaluationContext(asOf, zone);
     }
 
-    private static CliError Invalid(IEnumerable<Diagnostic> diagnostics, ProjectSettings settings, IAnsiConsole console)
+    /// <summary>Prints diagnostics (as JSON with --json) and returns the error that ends the verb with <see cref="ExitCodes.InvalidDefinition"/>.</summary>
+    public static CliError Invalid(IEnumerable<Diagnostic> diagnostics, ProjectSettings settings, IAnsiConsole console)
     {
         var list = diagnostics.ToList();
         if (settings.Json)

@@ -66,4 +66,17 @@ public static class DiagnosticCodes
 
     // Project
     public const string InvalidProject = "COH400";
+
+    // Syncs and destinations
+    public const string UnknownDestination = "COH500";
+    public const string UnknownDestinationType = "COH501";
+    public const string InvalidSetting = "COH502";
+    public const string LiteralSecret = "COH503";
+    public const string ModeNotSupported = "COH504";
+    public const string UnknownIdentifierType = "COH505";
+    public const string InvalidMapping = "COH506";
+    public const string DuplicateSyncOrDestination = "COH507";
+    public const string InvalidSplitGroup = "COH508";
+    public const string InvalidSyncName = "COH509";
+    public const string InvalidSyncKey = "COH510";
 }

@@ -341,9 +341,69 @@ internal static class Messages
 
     public static string AudiencesFolderNotFound(string folder) => $"The audiences folder '{folder}' does not exist.";
 
+    public static string FolderNotFound(string key, string folder) => $"The {key} folder '{folder}' does not exist.";
+
     public static string UnknownWarehouseType(string type, IEnumerable<string> valid) =>
         $"Unknown warehouse type '{type}'; use one of {string.Join(", ", valid)}.";
 
     public static string InvalidEnvironmentName(string name) =>
         $"'{name}' is not an environment variable name; give the variable's name (letters, digits, underscores), not its value.";
+
+    // Syncs
+    public const string SyncWhat = "a sync";
+    public const string FieldsWhat = "'fields'";
+    public const string IdentifiersWhat = "'identifiers'";
+    public const string ScheduleWhat = "'schedule'";
+    public const string SyncNeedsSource = "A sync needs 'audience' (the members of an audience) or 'model' (the rows of a parent model, optionally with 'filter').";
+    public const string FilterNeedsModel = "'filter' applies to a sync over a model; a sync over an audience is filtered by the audience's own condition.";
+    public const string ScheduleNeedsTiming = "'schedule' needs 'every' (such as \"1 hour\") or 'cron'.";
+
+    public static string SourceWhat(string key) => $"the source of '{key}'";
+
+    public static string SourceNeedsColumnOrTrait(string key) => $"The source of '{key}' needs 'column' or 'trait'.";
+
+    public static string DuplicateSync(string name, string? otherFile) => otherFile is { Length: > 0 }
+        ? $"Another sync is also named '{name}' (in {otherFile}); sync names must be unique."
+        : $"Another sync is also named '{name}'; sync names must be unique.";
+
+    public static string InvalidSyncName(string name, int max) =>
+        $"'{name}' is not a valid sync name; use lowercase letters, digits and underscores, starting with a letter, at most {max} characters (it names the sync's state tables).";
+
+    public static string UnknownDestination(string name) => $"There is no destination named '{name}'; define it in destinations/ or under 'destinations' in cohort.yaml.";
+
+    public static string ExitFixedByMode(Syncs.SyncMode mode) => mode == Syncs.SyncMode.Membership
+        ? "'on_exit' does not apply to mode membership: members who leave are removed from the destination."
+        : "'on_exit' does not apply to mode mirror: records that leave are always deleted.";
+
+    public static string ArrayKey(string key, DataType type) => $"The key column '{key}' is {type}; a sync key must be a single value per row.";
+
+    public static string FieldMappedTwice(string field) => $"The destination field '{field}' is mapped twice.";
+
+    public static string UnknownIdentifierType(string type) =>
+        $"Unknown identifier type '{type}'; use one of {string.Join(", ", Syncs.IdentifierNames.All)}.";
+
+    public static string UnknownColumnOrTrait(string model, string name) => $"Model '{model}' has no column or trait named '{name}'.";
+
+    public static string SplitGroupNeedsSplits(string source) => $"'split_group' needs a source audience with 'splits', and {source} has none.";
+
+    public static string UnknownSplitGroup(string group, string audience) => $"Audience '{audience}' has no split group '{group}'.";
+
+    public static string SyncOverNonParent(string model, ModelKind kind) =>
+        $"Model '{model}' is a{(kind == ModelKind.Event ? "n event" : " related")} model; a sync sends rows of a parent model.";
+
+    // Destinations
+    public const string DestinationWhat = "a destination";
+    public const string SettingsWhat = "'settings'";
+
+    public static string NullSetting(string key) => $"The setting '{key}' has no value; remove it to use the default.";
+
+    public static string LiteralSecret(string key) =>
+        $"'{key}' holds a secret, which must not be written in a file; use {{env: VARIABLE}} (an environment variable) or {{secret: NAME}} (the secret store).";
+
+    public static string PasswordInSetting(string key) =>
+        $"The value of '{key}' contains a password; put it in an environment variable and write {{env: VARIABLE}}, or use {{secret: NAME}}.";
+
+    public static string DuplicateDestination(string name, string? otherFile) => otherFile is { Length: > 0 }
+        ? $"Another destination is also named '{name}' (in {otherFile}); destination names must be unique."
+        : $"Another destination is also named '{name}'; destination names must be unique.";
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Cohort.Core.Audiences;
 using Cohort.Core.Diagnostics;
 using Cohort.Core.Schema;
+using Cohort.Core.Syncs;
 
 namespace Cohort.Core.Projects;
 
@@ -22,6 +23,16 @@ public sealed record LoadedProject(
 
     public AudienceDefinition? FindAudience(string name) => Audiences.FirstOrDefault(a => a.Name == name);
 
+    /// <summary>The project's syncs (syncs/*.yaml), checked against the schema and audiences; see docs/sync.md.</summary>
+    public ImmutableArray<SyncDefinition> Syncs { get; init; } = [];
+
+    /// <summary>The project's destinations (destinations/*.yaml and cohort.yaml), as written; see docs/destinations.md.</summary>
+    public ImmutableArray<DestinationDefinition> Destinations { get; init; } = [];
+
+    public SyncDefinition? FindSync(string name) => Syncs.FirstOrDefault(s => s.Name == name);
+
+    public DestinationDefinition? FindDestination(string name) => Destinations.FirstOrDefault(d => d.Name == name);
+
     /// <summary>This project, or a <see cref="CohortDiagnosticsException"/> carrying every error (for API boundaries).</summary>
     public LoadedProject EnsureValid() => HasErrors ? throw new CohortDiagnosticsException(Diagnostics) : this;
 }
@@ -36,4 +47,10 @@ public sealed record AudienceLoadResult(AudienceDefinition? Audience, ImmutableA
 public sealed record SchemaLoadResult(SchemaDefinition Schema, ImmutableArray<Diagnostic> Diagnostics)
 {
     public bool Succeeded => !Diagnostics.Any(d => d.IsError);
+}
+
+/// <summary>The outcome of validating one sync given as text: the bound sync (null when unreadable) and its diagnostics.</summary>
+public sealed record SyncLoadResult(SyncDefinition? Sync, ImmutableArray<Diagnostic> Diagnostics)
+{
+    public bool Succeeded => Sync is not null && !Diagnostics.Any(d => d.IsError);
 }

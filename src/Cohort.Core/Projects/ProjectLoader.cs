@@ -3,6 +3,7 @@ using Cohort.Core.Audiences;
 using Cohort.Core.Diagnostics;
 using Cohort.Core.Documents;
 using Cohort.Core.Schema;
+using Cohort.Core.Syncs;
 
 namespace Cohort.Core.Projects;
 
@@ -33,7 +34,60 @@ public static class ProjectLoader
         ImmutableArray<AudienceDefinition> bound = schema is null
             ? [.. audiences]
             : AudienceValidator.ValidateAll(audiences, new SchemaIndex(schema), diagnostics);
-        return new LoadedProject(project, schema ?? SchemaDefinition.Empty, bound, diagnostics.ToImmutable());
+        var destinations = ReadDestinations(project, diagnostics);
+        SyncValidator.CheckDestinations(destinations, diagnostics);
+        var syncs = ReadFolder(project, project.SyncsPath, ProjectDefinition.DefaultSyncsFolder, "syncs", diagnostics, SyncReader.ReadFile);
+        ImmutableArray<SyncDefinition> boundSyncs = schema is null
+            ? [.. syncs]
+            : SyncValidator.ValidateAll(syncs, destinations, new SchemaIndex(schema), bound, diagnostics);
+        return new LoadedProject(project, schema ?? SchemaDefinition.Empty, bound, diagnostics.ToImmutable())
+        {
+            Syncs = boundSyncs,
+            Destinations = [.. destinations],
+        };
+    }
+
+    /// <summary>
+    /// Reads and validates one sync given as text against a loaded project (for servers saving an edit). A sync of
+    /// the project with the same name is taken to be the one being replaced.
+    /// </summary>
+    public static SyncLoadResult LoadSyncText(LoadedProject project, string text, DocumentFormat format, string fileName = "sync")
+    {
+        var diagnostics = new DiagnosticBag();
+        var root = DocumentReader.ReadText(text, format, fileName, diagnostics);
+        var sync = root is null ? null : SyncReader.Read(root, Path.GetFileNameWithoutExtension(fileName), diagnostics);
+        if (sync is null) return new SyncLoadResult(null, diagnostics.ToImmutable());
+        var bound = SyncValidator.Validate(sync, project.Destinations, project.Index, project.Audiences, diagnostics);
+        return new SyncLoadResult(bound, diagnostics.ToImmutable());
+    }
+
+    private static List<DestinationDefinition> ReadDestinations(ProjectDefinition project, DiagnosticBag diagnostics)
+    {
+        var files = ReadFolder(project, project.DestinationsPath, ProjectDefinition.DefaultDestinationsFolder, "destinations", diagnostics, DestinationReader.ReadFile);
+        return [.. project.InlineDestinations, .. files];
+    }
+
+    /// <summary>Every definition file in a folder (recursively, in name order); a missing folder is an error only when configured.</summary>
+    private static List<T> ReadFolder<T>(
+        ProjectDefinition project, string folder, string defaultFolder, string key, DiagnosticBag diagnostics,
+        Func<string, DiagnosticBag, string?, T?> read) where T : class
+    {
+        if (!Directory.Exists(folder))
+        {
+            var isDefault = Path.GetFullPath(folder) == Path.GetFullPath(Path.Combine(project.Directory, defaultFolder));
+            if (!isDefault)
+                diagnostics.Error(DiagnosticCodes.FileNotFound, Messages.FolderNotFound(key, Display(project.Directory, folder)), project.Location?.WithPath(key));
+            return [];
+        }
+        var result = new List<T>();
+        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+                     .Where(f => DocumentReader.FormatOf(f) is not null)
+                     .Select(f => (Path: f, Display: Display(project.Directory, f)))
+                     .OrderBy(f => f.Display, StringComparer.Ordinal))
+        {
+            if (read(file.Path, diagnostics, file.Display) is { } item) result.Add(item);
+        }
+        return result;
     }
 
     /// <summary>

@@ -2,7 +2,9 @@ using System.Collections.Frozen;
 using System.Data.Common;
 using System.Text.RegularExpressions;
 using Cohort.Core.Diagnostics;
+using System.Collections.Immutable;
 using Cohort.Core.Documents;
+using Cohort.Core.Syncs;
 using Cohort.Core.Time;
 
 namespace Cohort.Core.Projects;
@@ -10,7 +12,7 @@ namespace Cohort.Core.Projects;
 /// <summary>Reads <c>cohort.yaml</c>. Unreadable parts fall back to their defaults so the other files can still be checked.</summary>
 internal static partial class ProjectReader
 {
-    private static readonly FrozenSet<string> ProjectKeys = ["name", "warehouse", "schema", "audiences", "time_zone"];
+    private static readonly FrozenSet<string> ProjectKeys = ["name", "warehouse", "schema", "audiences", "time_zone", "syncs", "destinations"];
     private static readonly FrozenSet<string> DuckDbKeys = ["type", "path", "init_sql"];
     private static readonly FrozenSet<string> PostgresKeys = ["type", "connection_string_env", "connection_string", "schema"];
     private static readonly string[] WarehouseTypes = ["duckdb", "postgres"];
@@ -33,7 +35,27 @@ internal static partial class ProjectReader
         {
             if (TimeZones.Find(zoneName, zoneEntry.Value.Location, diagnostics) is not null) timeZone = zoneName;
         }
-        return new ProjectDefinition(name, directory, warehouse, schema, audiences, timeZone, mapping.Location);
+        var project = new ProjectDefinition(name, directory, warehouse, schema, audiences, timeZone, mapping.Location);
+        if (Path(mapping, "syncs", directory, reader) is { } syncs) project = project with { SyncsPath = syncs };
+        if (mapping.Find("destinations") is { } destinations)
+        {
+            if (destinations.Value is DocMapping inline)
+                project = project with { InlineDestinations = InlineDestinations(inline, reader) };
+            else if (reader.Name(destinations.Value, "destinations") is { } folder)
+                project = project with { DestinationsPath = System.IO.Path.GetFullPath(folder, directory) };
+        }
+        return project;
+    }
+
+    /// <summary><c>destinations:</c> written as a mapping: each key names a destination (type, settings, description).</summary>
+    private static ImmutableArray<DestinationDefinition> InlineDestinations(DocMapping mapping, NodeReader reader)
+    {
+        var result = ImmutableArray.CreateBuilder<DestinationDefinition>();
+        foreach (var entry in mapping.Entries)
+        {
+            if (DestinationReader.Read(entry.Value, entry.Key, reader, allowName: false) is { } destination) result.Add(destination);
+        }
+        return result.ToImmutable();
     }
 
     private static string? Path(DocMapping mapping, string key, string directory, NodeReader reader) =>

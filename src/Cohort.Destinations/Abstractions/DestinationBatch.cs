@@ -17,6 +17,8 @@ public enum BatchOperation
     Insert,
     /// <summary>Delete (or archive, where the destination archives) a record by key.</summary>
     Delete,
+    /// <summary>Archive (soft-delete) a record by key: a sync's <c>on_exit: archive</c>. Destinations that cannot archive do not list it.</summary>
+    Archive,
 }
 
 /// <summary>The identifier kinds a record can carry, raw (the destination normalises and hashes as its platform requires).</summary>

@@ -21,10 +21,9 @@ public sealed record DestinationDescriptor(
     public ImmutableArray<DestinationField> Fields { get; init; } = Fields.IsDefault ? [] : Fields;
 
     /// <summary>
-    /// True when the platform applies what <see cref="IDestination.SendAsync"/> accepted only once
-    /// <see cref="IDestination.CompleteAsync"/> has succeeded (Google Ads runs its offline user data job there).
-    /// The engine must then treat Succeeded results of the run as provisional and commit them only after
-    /// CompleteAsync returns; if it throws or the process dies first, the rows are re-sent next run.
+    /// True when records are durable only once <see cref="IDestination.CompleteAsync"/> has succeeded (a file published at
+    /// the end of a run, a platform job that must be started): the engine then commits a run's confirmed records only after
+    /// completion. False (the default) lets the engine commit after every batch.
     /// </summary>
     public bool CommitOnComplete { get; init; }
 }

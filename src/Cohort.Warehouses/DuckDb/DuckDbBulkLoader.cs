@@ -49,7 +49,12 @@ internal static class DuckDbBulkLoader
 
         using var transaction = connection.BeginTransaction();
         long count = 0;
-        using (var appender = table.Schema is null ? connection.CreateAppender(table.Name) : connection.CreateAppender(table.Schema, table.Name))
+        using (var appender = table switch
+               {
+                   { Catalog: not null } => connection.CreateAppender(table.Catalog, table.Schema, table.Name),
+                   { Schema: not null } => connection.CreateAppender(table.Schema, table.Name),
+                   _ => connection.CreateAppender(table.Name),
+               })
         {
             foreach (var row in rows)
             {

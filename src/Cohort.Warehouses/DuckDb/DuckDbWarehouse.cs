@@ -156,7 +156,7 @@ internal sealed class DuckDbWarehouse : DbWarehouse
 
     public override async Task<long> BulkLoadAsync(string tableName, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken = default)
     {
-        var table = TableName.Parse(tableName);
+        var table = TableName.Parse(tableName, allowCatalog: true);
         ArgumentNullException.ThrowIfNull(rows);
         BulkColumns.Check(columns);
         await using var connection = (DuckDBConnection)await OpenAsync(cancellationToken).ConfigureAwait(false);
