@@ -35,7 +35,7 @@ public abstract class DifferentialTests(IEngine engine)
             {
                 // Tell a result that depends on what the database held before (its statistics, its plan choices)
                 // from one that does not: the same case on a fresh database.
-                var fresh = await FreshDatabaseVerdictAsync(c);
+                var fresh = await FreshDatabaseVerdictAsync(c) + "; " + await StateVerdictAsync(c);
                 FailureDump.Write(engine.Tables.Dialect, previous, c, e, fresh);
                 throw new Xunit.Sdk.XunitException($"{e.Message}\nOn a fresh database: {fresh}", e);
             }
@@ -45,6 +45,31 @@ public abstract class DifferentialTests(IEngine engine)
             }
         }, seed: Seed, iter: Iterations, threads: 1, print: c => c.ToString());
         Assert.True(cases >= Iterations, $"Only {cases} cases ran.");
+    }
+
+    /// <summary>Whether the tables hold exactly the case's rows, and whether running the case again now agrees.</summary>
+    private async Task<string> StateVerdictAsync(DifferentialCase c)
+    {
+        var w = engine.Tables.Warehouse;
+        var counts = new List<string>();
+        foreach (var table in TestSchema.Tables)
+        {
+            var actual = Convert.ToInt64(await w.ScalarAsync(new CompiledSql(w.Dialect, $"SELECT count(*) FROM {table.Name}", [])), CultureInfo.InvariantCulture);
+            if (actual != c.Data.Rows(table.Name).Count) counts.Add($"{table.Name} has {actual} rows, expected {c.Data.Rows(table.Name).Count}");
+        }
+        string rerun;
+        try
+        {
+            var compiler = new AudienceCompiler(TestSchema.Schema, c.AllAudiences);
+            var reference = new ReferenceEvaluator(TestSchema.Schema, c.Data, c.AllAudiences);
+            var again = await engine.Tables.MembersAsync(compiler, c.Target, c.Context);
+            rerun = again.SetEquals(reference.Members(c.Target, c.Context)) ? "the same query now agrees" : "the same query still disagrees";
+        }
+        catch (Exception e)
+        {
+            rerun = "rerun failed: " + e.Message.Split('\n')[0];
+        }
+        return (counts.Count == 0 ? "table row counts are right" : string.Join(", ", counts)) + "; " + rerun;
     }
 
     /// <summary>Runs the case on a new, empty database of the same engine and says whether it agrees there.</summary>
