@@ -27,7 +27,11 @@ public enum JoinKind
 
 public sealed record SqlJoin(JoinKind Kind, FromItem Item, SqlExpr On);
 
-public sealed record CommonTableExpr(string Name, SelectStatement Query);
+/// <summary>
+/// A named subquery. <see cref="Materialized"/> asks the engine to compute it once, as written, before the outer
+/// query may push anything into it.
+/// </summary>
+public sealed record CommonTableExpr(string Name, SelectStatement Query, bool Materialized = false);
 
 public sealed record SelectStatement
 {

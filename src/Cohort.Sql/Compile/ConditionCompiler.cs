@@ -58,7 +58,9 @@ internal sealed class ConditionCompiler
         else
         {
             var name = _ctx.NewName("audience_" + audience.Name);
-            _ctx.Ctes.Add(new CommonTableExpr(name, LimitedMembers!(audience)));
+            // Materialised: DuckDB's join filter pushdown has been seen to push the outer join's keys below the
+            // ORDER BY ... LIMIT (a wrong top-N, found by the differential tests); computing it first prevents that.
+            _ctx.Ctes.Add(new CommonTableExpr(name, LimitedMembers!(audience), Materialized: true));
             scope.AddPass(new MembershipPass(name, scope.Model.PrimaryKey!));
             membership = new IsNullExpr(S.Col(name, "key"), Negated: true);
         }

@@ -55,7 +55,7 @@ public sealed class SqlEmitter(SqlDialect dialect)
             {
                 _indent++;
                 NewLine();
-                Write(Id(s.With[i].Name) + " AS (");
+                Write(Id(s.With[i].Name) + (s.With[i].Materialized ? " AS MATERIALIZED (" : " AS ("));
                 _indent++;
                 NewLine();
                 EmitStatement(s.With[i].Query);

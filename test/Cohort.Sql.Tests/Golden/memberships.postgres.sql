@@ -69,7 +69,7 @@ WITH
     WHERE n1.is_end
       AND (n1.next_t IS NULL OR n1.next_t > (n1.t + $9))
   ),
-  audience_memberships_1 AS (
+  audience_memberships_1 AS MATERIALIZED (
     SELECT
       m1.customer_id AS key
     FROM customers AS m1
