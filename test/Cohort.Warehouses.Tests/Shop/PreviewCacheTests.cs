@@ -87,7 +87,9 @@ public sealed class DuckDbPreviewCacheTests : PreviewCacheTests, IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }
 
-public sealed class PostgresPreviewCacheTests(PostgresDatabase db) : PreviewCacheTests, IClassFixture<PostgresDatabase>
+// A cluster of its own: freshness is judged by cluster-wide transaction ids, so writes by other test classes on
+// the shared cluster would (correctly, conservatively) invalidate results and make the reuse counts flaky.
+public sealed class PostgresPreviewCacheTests(PrivatePostgresDatabase db) : PreviewCacheTests, IClassFixture<PrivatePostgresDatabase>
 {
     [Fact]
     public async Task A_write_in_progress_when_a_result_was_computed_makes_it_stale_once_committed()
