@@ -36,7 +36,7 @@ mkdir -p TestResults
 log=TestResults/test.log
 echo "test.sh: dotnet test Cohort.slnx $*"
 set +e
-dotnet test Cohort.slnx --nologo -v quiet "$@" 2>&1 | tee "$log" \
+dotnet test Cohort.slnx --nologo -v quiet --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$log" \
   | grep -v -E '^(Test run for |A total of [0-9]+ test files? matched|Additionally, path to test adapters|\s*$)'
 status=${PIPESTATUS[0]}
 set -e
