@@ -248,7 +248,7 @@ public sealed class AudienceCompiler
 
         public CompiledSql Finish(SelectStatement body, SqlDialectName dialectName, string comment)
         {
-            var joins = Root.Finish(Context);
+            var joins = NullRejection.Tighten(Root.Finish(Context), body.Where is null ? [] : [body.Where], Context.Parameters);
             var statement = body with
             {
                 With = [.. Context.Ctes],

@@ -182,6 +182,22 @@ internal sealed class ConditionCompiler
         };
     }
 
+    /// <summary>Only the lower edge of <paramref name="window"/>: a cheap superset filter for rows that can only matter after
+    /// something inside the window (e.g. the follow-up events of a sequence).</summary>
+    public SqlExpr WindowStart(SqlExpr t, TimeWindow window)
+    {
+        var asOf = _ctx.Evaluation.AsOfUtc;
+        var p = _ctx.Parameters;
+        return window switch
+        {
+            TimeWindow.Ever => BoolExpr.True,
+            TimeWindow.WithinLast w => S.Cmp(BinaryOp.GreaterOrEqual, t, p.Timestamp(TimeMath.Subtract(asOf, w.Duration))),
+            TimeWindow.BetweenAgo b => S.Cmp(BinaryOp.GreaterOrEqual, t, p.Timestamp(TimeMath.Subtract(asOf, b.Far))),
+            TimeWindow.Absolute a => _tests.LowerBound(t, a.From),
+            _ => throw new InvalidOperationException($"Unknown window {window.GetType().Name}."),
+        };
+    }
+
     public static T Resolve<T>(Resolution<T> resolution) where T : class =>
         resolution.Value ?? throw new InvalidOperationException(resolution.Error + " Validate the audience first.");
 

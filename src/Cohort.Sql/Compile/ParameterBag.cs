@@ -39,6 +39,9 @@ public sealed class ParameterBag
 
     public ParamExpr Interval(TimeSpan span) => Add(SqlParameterType.Interval, span);
 
+    /// <summary>The value bound to placeholder <paramref name="ordinal"/> (1-based).</summary>
+    public object ValueOf(int ordinal) => _parameters[ordinal - 1].Value;
+
     public ImmutableArray<SqlParameter> ToImmutable() => [.. _parameters];
 
     private static object Normalise(SqlParameterType type, object value) => (type, value) switch

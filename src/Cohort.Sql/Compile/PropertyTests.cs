@@ -158,7 +158,10 @@ internal sealed class PropertyTests(CompileContext ctx)
         var zone = ctx.Evaluation.TimeZone;
         SqlExpr T(DateTime t) => P.Timestamp(t);
         SqlExpr Start(DateOnly d) => T(TimeMath.StartOfLocalDay(d, zone));
-        SqlExpr LocalDate() => S.Fn(SqlFunction.LocalDate, v, P.String(zone.Id));
+        // In UTC the local date is the date of the UTC wall time: no per-row zone conversion (ICU is costly per row).
+        SqlExpr LocalDate() => TimeMath.IsUtc(zone)
+            ? new CastExpr(new CastExpr(v, SqlType.Timestamp), SqlType.Date)
+            : S.Fn(SqlFunction.LocalDate, v, P.String(zone.Id));
         return (test.Operator, test.Operand) switch
         {
             (PropertyOperator.Before, Operand.Value { Literal: Literal.Date d }) => S.Cmp(BinaryOp.Less, v, Start(d.Value)),

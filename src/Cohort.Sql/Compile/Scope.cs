@@ -99,13 +99,20 @@ internal sealed class AggregatePass : IJoinedPass
 
     public SqlJoin Finish(CompileContext ctx, Scope owner)
     {
-        var nested = End.Finish(ctx);
+        var nested = NullRejection.Tighten(End.Finish(ctx), _filters, ctx.Parameters);
+        var (where, shared) = Prefilter();
+        // What the WHERE already guarantees need not be tested again per aggregate.
+        var aggregates = _aggregates.Select((item, i) =>
+        {
+            var rest = S.And(Conjuncts(_filters[i]).Where(c => !shared.Any(s => Same(s, c))));
+            return item with { Expr = ((AggregateExpr)item.Expr) with { Filter = rest is BoolExpr { Value: true } ? null : rest } };
+        });
         var statement = new SelectStatement
         {
-            Columns = [new SelectItem(_rows.Key, "k"), .. _aggregates],
+            Columns = [new SelectItem(_rows.Key, "k"), .. aggregates],
             From = _rows.From,
             Joins = [.. _rows.Joins, .. nested],
-            Where = Prefilter(),
+            Where = where,
             GroupBy = [_rows.Key],
         };
         ctx.Ctes.Add(new CommonTableExpr(Name, statement));
@@ -117,9 +124,9 @@ internal sealed class AggregatePass : IJoinedPass
     /// Only rows some aggregate can use are scanned: the OR of the aggregates' filters, with the conjuncts they
     /// all share (such as the asOf bound) factored out.
     /// </summary>
-    private SqlExpr? Prefilter()
+    private (SqlExpr? Where, List<SqlExpr> Shared) Prefilter()
     {
-        if (_filters.Any(f => f is BoolExpr { Value: true })) return null;
+        if (_filters.Any(f => f is BoolExpr { Value: true })) return (null, []);
         // Only conjuncts over the path's own tables: dropping the others weakens each filter, which is safe for a
         // prefilter, and avoids a DuckDB optimizer failure ("Failed to bind column reference") seen when a WHERE
         // here combined several outputs of a nested pass that the aggregates' FILTER clauses also read.
@@ -134,7 +141,7 @@ internal sealed class AggregatePass : IJoinedPass
         var distinctRests = rests.DistinctBy(Print).ToList();
         var either = distinctRests.Any(r => r is BoolExpr { Value: true }) ? BoolExpr.True : S.Or(distinctRests);
         var result = S.And([.. shared, either]);
-        return result is BoolExpr { Value: true } ? null : result;
+        return (result is BoolExpr { Value: true } ? null : result, shared);
     }
 
     private HashSet<string> OwnAliases() =>

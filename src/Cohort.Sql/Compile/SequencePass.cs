@@ -31,7 +31,7 @@ internal sealed class SequencePass : IJoinedPass
         foreach (var step in condition.Steps)
             _steps.Add(Candidates(step, condition.Window, scope, conditions, ref sourceKey));
         if (condition.NotFollowedBy is { } follow)
-            _follow = Candidates(follow, TimeWindow.Ever.Instance, scope, conditions, ref sourceKey);
+            _follow = Candidates(follow, TimeWindow.Ever.Instance, scope, conditions, ref sourceKey, notBefore: condition.Window);
         _sourceKey = sourceKey!;
     }
 
@@ -44,7 +44,11 @@ internal sealed class SequencePass : IJoinedPass
         return new IsNullExpr(S.Col(pass._name, "k"), Negated: true);
     }
 
-    private Candidate Candidates(SequenceStep step, TimeWindow window, Scope scope, ConditionCompiler conditions, ref string? sourceKey)
+    /// <param name="notBefore">For follow-ups: a follow-up counts only strictly after a chain's last step, which lies in
+    /// this window, so events before the window's start are never needed (without this, every follow-up event of all
+    /// history is sorted).</param>
+    private Candidate Candidates(SequenceStep step, TimeWindow window, Scope scope, ConditionCompiler conditions, ref string? sourceKey,
+        TimeWindow? notBefore = null)
     {
         var path = ConditionCompiler.Resolve(_ctx.Index.ResolveEventPath(scope.Model, step.Model, step.Names));
         var key = path.Hops[0].SourceKey;
@@ -58,6 +62,7 @@ internal sealed class SequencePass : IJoinedPass
             conditions.AsOfCap(t),
             conditions.EventNames(path.End, rows.EndAlias, step.Names),
             conditions.Window(t, window),
+            notBefore is null ? BoolExpr.True : conditions.WindowStart(t, notBefore),
             step.Where is null ? BoolExpr.True : conditions.Compile(step.Where, stepScope));
         return new Candidate(rows, stepScope, filter, t);
     }

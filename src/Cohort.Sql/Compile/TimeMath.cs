@@ -109,4 +109,12 @@ public static class TimeMath
     public static int MonthDay(DateOnly date) => date.Month * 100 + date.Day;
 
     public static long Microseconds(Duration d) => d.ToTimeSpan().Ticks / 10;
+
+    private static readonly HashSet<string> UtcIds = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu", "Etc/GMT", "GMT", "Etc/GMT0", "GMT0", "Etc/Greenwich", "Greenwich",
+    };
+
+    /// <summary>Whether <paramref name="zone"/> is UTC under another name (never an offset-zero zone with a history of changes).</summary>
+    public static bool IsUtc(TimeZoneInfo zone) => UtcIds.Contains(zone.Id) || zone == TimeZoneInfo.Utc;
 }

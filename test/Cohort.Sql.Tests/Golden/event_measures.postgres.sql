@@ -3,46 +3,46 @@ WITH
   events_1 AS (
     SELECT
       e1.customer_id AS k,
-      count(*) FILTER (WHERE e1.occurred_at <= $1 AND e1.event = $2 AND e1.occurred_at >= $3) AS agg1,
-      count(e1.revenue) FILTER (WHERE e1.occurred_at <= $1 AND e1.event = $2) AS agg2,
-      sum(e1.revenue) FILTER (WHERE e1.occurred_at <= $1 AND e1.event = $2) AS agg3,
-      count(*) FILTER (WHERE e1.occurred_at <= $1 AND e1.event IN ($4, $5) AND e1.occurred_at >= $6 AND e1.occurred_at <= $7 AND COALESCE(e1.channel = $8, FALSE)) AS agg4,
-      max(e1.occurred_at) FILTER (WHERE e1.occurred_at <= $1 AND e1.event = $2) AS agg5
+      count(*) FILTER (WHERE e1.event = $1 AND e1.occurred_at >= $2) AS agg1,
+      count(e1.revenue) FILTER (WHERE e1.event = $1) AS agg2,
+      sum(e1.revenue) FILTER (WHERE e1.event = $1) AS agg3,
+      count(*) FILTER (WHERE e1.event IN ($3, $4) AND e1.occurred_at >= $5 AND e1.occurred_at <= $6 AND COALESCE(e1.channel = $7, FALSE)) AS agg4,
+      max(e1.occurred_at) FILTER (WHERE e1.event = $1) AS agg5
     FROM events AS e1
-    WHERE e1.occurred_at <= $1
-      AND (e1.event = $2 AND e1.occurred_at >= $3 OR e1.event = $2 OR e1.event IN ($4, $5) AND e1.occurred_at >= $6 AND e1.occurred_at <= $7 AND COALESCE(e1.channel = $8, FALSE))
+    WHERE e1.occurred_at <= $8
+      AND (e1.event = $1 AND e1.occurred_at >= $2 OR e1.event = $1 OR e1.event IN ($3, $4) AND e1.occurred_at >= $5 AND e1.occurred_at <= $6 AND COALESCE(e1.channel = $7, FALSE))
     GROUP BY e1.customer_id
   ),
   newsletter_signups_1 AS (
     SELECT
       n1.customer_id AS k,
-      count(*) FILTER (WHERE n1.signed_up_at <= $1) AS agg1
+      count(*) AS agg1
     FROM newsletter_signups AS n1
-    WHERE n1.signed_up_at <= $1
+    WHERE n1.signed_up_at <= $8
     GROUP BY n1.customer_id
   )
 SELECT
   p.customer_id AS key
 FROM customers AS p
-LEFT JOIN events_1 ON events_1.k = p.customer_id
-LEFT JOIN newsletter_signups_1 ON newsletter_signups_1.k = p.customer_id
+JOIN events_1 ON events_1.k = p.customer_id
+JOIN newsletter_signups_1 ON newsletter_signups_1.k = p.customer_id
 WHERE p.customer_id IS NOT NULL
   AND COALESCE(events_1.agg1, 0) >= $9
   AND COALESCE(events_1.agg2, 0) > 0
   AND COALESCE(events_1.agg2 > 0 AND events_1.agg3 >= $10 * events_1.agg2, FALSE)
   AND COALESCE(events_1.agg4, 0) >= $11
   AND events_1.agg5 IS NOT NULL
-  AND COALESCE(events_1.agg5 < $6, FALSE)
+  AND COALESCE(events_1.agg5 < $5, FALSE)
   AND COALESCE(newsletter_signups_1.agg1, 0) >= $11
 
--- $1 = 2026-11-28T12:00:00Z (timestamp)
--- $2 = Order Completed (string)
--- $3 = 2026-10-29T12:00:00Z (timestamp)
--- $4 = Page Viewed (string)
--- $5 = Product Viewed (string)
--- $6 = 2026-11-14T12:00:00Z (timestamp)
--- $7 = 2026-11-21T12:00:00Z (timestamp)
--- $8 = web (string)
+-- $1 = Order Completed (string)
+-- $2 = 2026-10-29T12:00:00Z (timestamp)
+-- $3 = Page Viewed (string)
+-- $4 = Product Viewed (string)
+-- $5 = 2026-11-14T12:00:00Z (timestamp)
+-- $6 = 2026-11-21T12:00:00Z (timestamp)
+-- $7 = web (string)
+-- $8 = 2026-11-28T12:00:00Z (timestamp)
 -- $9 = 2 (integer)
 -- $10 = 50 (decimal)
 -- $11 = 1 (integer)

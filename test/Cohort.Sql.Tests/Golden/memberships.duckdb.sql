@@ -3,7 +3,7 @@ WITH
   orders_1 AS (
     SELECT
       o1.customer_id AS k,
-      sum(o1.total) FILTER (WHERE COALESCE(o1.status = $1, FALSE)) AS agg1
+      sum(o1.total) AS agg1
     FROM orders AS o1
     WHERE COALESCE(o1.status = $1, FALSE)
     GROUP BY o1.customer_id
@@ -11,7 +11,7 @@ WITH
   events_1 AS (
     SELECT
       e1.customer_id AS k,
-      count(*) FILTER (WHERE e1.occurred_at <= $2 AND e1.event = $3 AND e1.occurred_at >= $4) AS agg1
+      count(*) AS agg1
     FROM events AS e1
     WHERE e1.occurred_at <= $2
       AND e1.event = $3
@@ -42,6 +42,7 @@ WITH
     FROM events AS e3
     WHERE e3.occurred_at <= $2
       AND e3.event = $3
+      AND e3.occurred_at >= $6
   ),
   sequence_1 AS (
     SELECT DISTINCT
@@ -87,7 +88,7 @@ SELECT
   p.customer_id AS key,
   CASE WHEN (CAST('0x' || substr(md5($12 || ':' || CAST(p.customer_id AS VARCHAR)), 1, 8) AS BIGINT) % 10000) < 9000 THEN $13 ELSE $14 END AS split_group
 FROM customers AS p
-LEFT JOIN audience_memberships_1 ON audience_memberships_1.key = p.customer_id
+JOIN audience_memberships_1 ON audience_memberships_1.key = p.customer_id
 WHERE p.customer_id IS NOT NULL
   AND audience_memberships_1.key IS NOT NULL
 

@@ -3,7 +3,7 @@ WITH
   products_1 AS (
     SELECT
       r1.k AS k,
-      count(*) FILTER (WHERE COALESCE(p2.category = $1, FALSE)) AS agg1
+      count(*) AS agg1
     FROM (
       SELECT DISTINCT
         o2.order_id AS k,
@@ -43,8 +43,8 @@ WITH
 SELECT
   p.customer_id AS key
 FROM customers AS p
-LEFT JOIN orders_1 ON orders_1.k = p.customer_id
-LEFT JOIN products_2 ON products_2.k = p.customer_id
+JOIN orders_1 ON orders_1.k = p.customer_id
+JOIN products_2 ON products_2.k = p.customer_id
 WHERE p.customer_id IS NOT NULL
   AND COALESCE(orders_1.agg1, 0) >= $6
   AND COALESCE(orders_1.agg2, 0) >= CAST($7 AS DECIMAL(18, 0))

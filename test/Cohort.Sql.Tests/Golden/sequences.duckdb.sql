@@ -118,6 +118,7 @@ WITH
     FROM events AS e5
     WHERE e5.occurred_at <= $1
       AND e5.event = $7
+      AND e5.occurred_at >= $9
   ),
   sequence_2 AS (
     SELECT DISTINCT

@@ -35,7 +35,7 @@ WITH
   products_1 AS (
     SELECT
       r2.k AS k,
-      list_sort(list(DISTINCT p4.category) FILTER (WHERE p4.category IS NOT NULL)) AS agg1
+      list_sort(list(DISTINCT p4.category)) AS agg1
     FROM (
       SELECT DISTINCT
         o4.customer_id AS k,
@@ -51,7 +51,7 @@ WITH
   events_1 AS (
     SELECT
       e1.customer_id AS k,
-      first(e1.channel ORDER BY e1.occurred_at DESC NULLS LAST, e1.channel ASC NULLS LAST) FILTER (WHERE e1.occurred_at <= $2 AND e1.channel IS NOT NULL AND e1.occurred_at IS NOT NULL) AS agg1
+      first(e1.channel ORDER BY e1.occurred_at DESC NULLS LAST, e1.channel ASC NULLS LAST) AS agg1
     FROM events AS e1
     WHERE e1.occurred_at <= $2
       AND e1.channel IS NOT NULL
@@ -61,8 +61,8 @@ WITH
 SELECT
   p.customer_id AS key
 FROM customers AS p
-LEFT JOIN orders_1 ON orders_1.k = p.customer_id
-LEFT JOIN most_frequent_favourite_category_1 ON most_frequent_favourite_category_1.k = p.customer_id
+JOIN orders_1 ON orders_1.k = p.customer_id
+JOIN most_frequent_favourite_category_1 ON most_frequent_favourite_category_1.k = p.customer_id
 LEFT JOIN products_1 ON products_1.k = p.customer_id
 LEFT JOIN events_1 ON events_1.k = p.customer_id
 WHERE p.customer_id IS NOT NULL
