@@ -249,6 +249,7 @@ public sealed class AudienceCompiler
         public CompiledSql Finish(SelectStatement body, SqlDialectName dialectName, string comment)
         {
             var joins = NullRejection.Tighten(Root.Finish(Context), body.Where is null ? [] : [body.Where], Context.Parameters);
+            ParentRestriction.Apply(Context, Context.Source(Root.Model, Root.Alias), Root.Alias, Key, joins, body.Where);
             var statement = body with
             {
                 With = [.. Context.Ctes],

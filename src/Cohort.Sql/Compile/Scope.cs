@@ -135,13 +135,76 @@ internal sealed class AggregatePass : IJoinedPass
         var shared = conjunctLists[0]
             .Where(c => conjunctLists.All(list => list.Any(o => Same(o, c))))
             .ToList();
-        var rests = conjunctLists
-            .Select(list => S.And(list.Where(c => !shared.Any(s => Same(s, c)))))
+        var restLists = conjunctLists
+            .Select(list => list.Where(c => !shared.Any(s => Same(s, c))).ToList())
             .ToList();
-        var distinctRests = rests.DistinctBy(Print).ToList();
+        var distinctRests = restLists.Select(S.And).DistinctBy(Print).ToList();
         var either = distinctRests.Any(r => r is BoolExpr { Value: true }) ? BoolExpr.True : S.Or(distinctRests);
-        var result = S.And([.. shared, either]);
+        var implied = either is BoolExpr ? [] : ImpliedByEvery(restLists);
+        var result = S.And([.. shared, .. implied, either]);
         return (result is BoolExpr { Value: true } ? null : result, shared);
+    }
+
+    /// <summary>
+    /// Simple conjuncts every alternative implies: the widest time bounds on a column (<c>t &gt;= earliest</c>) and the
+    /// union of event names. An OR of windows such as "in the last 30 days or the last 90 days" then still reads
+    /// only 90 days, because the engine can use a plain range to skip storage blocks; the OR alone hides it.
+    /// </summary>
+    private List<SqlExpr> ImpliedByEvery(List<List<SqlExpr>> alternatives)
+    {
+        var implied = new List<SqlExpr>();
+        var p = _ctx.Parameters;
+        foreach (var lower in new[] { true, false })
+        {
+            var bounds = alternatives.Select(list => TimeBounds(list, lower)).ToList();
+            foreach (var (column, first) in bounds[0])
+            {
+                if (!bounds.All(b => b.ContainsKey(column))) continue;
+                var widest = bounds.Select(b => b[column].Value).Aggregate((a, b) => lower ? (a < b ? a : b) : (a > b ? a : b));
+                implied.Add(S.Cmp(lower ? BinaryOp.GreaterOrEqual : BinaryOp.LessOrEqual, first.Column, p.Timestamp(widest)));
+            }
+        }
+        var names = alternatives.Select(Names).ToList();
+        foreach (var (column, first) in names[0])
+        {
+            if (!names.All(n => n.ContainsKey(column))) continue;
+            var union = names.SelectMany(n => n[column].Values).DistinctBy(v => v.Ordinal).OrderBy(v => v.Ordinal).ToList();
+            implied.Add(union.Count == 1 ? S.Eq(first.Column, union[0]) : new InExpr(first.Column, [.. union]));
+        }
+        return implied;
+    }
+
+    private Dictionary<string, (ColumnExpr Column, DateTime Value)> TimeBounds(List<SqlExpr> conjuncts, bool lower)
+    {
+        var result = new Dictionary<string, (ColumnExpr, DateTime)>(StringComparer.Ordinal);
+        foreach (var c in conjuncts)
+        {
+            if (c is not BinaryExpr { Left: ColumnExpr column, Right: ParamExpr param } b) continue;
+            var isBound = lower ? b.Op is BinaryOp.GreaterOrEqual or BinaryOp.Greater : b.Op is BinaryOp.LessOrEqual or BinaryOp.Less;
+            if (!isBound || _ctx.Parameters.ValueOf(param.Ordinal) is not DateTime value) continue;
+            var key = Print(column);
+            // Several bounds in one alternative: the tightest holds (any of them is a valid weakening).
+            if (!result.TryGetValue(key, out var existing) || (lower ? value > existing.Item2 : value < existing.Item2))
+                result[key] = (column, value);
+        }
+        return result;
+    }
+
+    private Dictionary<string, (ColumnExpr Column, List<ParamExpr> Values)> Names(List<SqlExpr> conjuncts)
+    {
+        var result = new Dictionary<string, (ColumnExpr, List<ParamExpr>)>(StringComparer.Ordinal);
+        foreach (var c in conjuncts)
+        {
+            var (column, values) = c switch
+            {
+                BinaryExpr { Op: BinaryOp.Equal, Left: ColumnExpr col, Right: ParamExpr v } => (col, new List<ParamExpr> { v }),
+                InExpr { Operand: ColumnExpr col } i when i.Items.All(x => x is ParamExpr) => (col, i.Items.Cast<ParamExpr>().ToList()),
+                _ => ((ColumnExpr?)null, (List<ParamExpr>?)null),
+            };
+            if (column is null || values is null || values.Any(v => _ctx.Parameters.ValueOf(v.Ordinal) is not string)) continue;
+            result.TryAdd(Print(column), (column, values));
+        }
+        return result;
     }
 
     private HashSet<string> OwnAliases() =>

@@ -10,6 +10,7 @@ WITH
       max(e1.occurred_at) FILTER (WHERE e1.event = $1) AS agg5
     FROM events AS e1
     WHERE e1.occurred_at <= $8
+      AND e1.event IN ($1, $3, $4)
       AND (e1.event = $1 AND e1.occurred_at >= $2 OR e1.event = $1 OR e1.event IN ($3, $4) AND e1.occurred_at >= $5 AND e1.occurred_at <= $6 AND COALESCE(e1.channel = $7, FALSE))
     GROUP BY e1.customer_id
   ),

@@ -1,0 +1,115 @@
+using Cohort.Sql.Ast;
+using Cohort.Sql.Dialects;
+using Cohort.Sql.Emit;
+
+namespace Cohort.Sql.Compile;
+
+/// <summary>
+/// Sideways filtering: when the statement keeps only parent rows passing conditions on the parent's own columns
+/// (e.g. <c>signup_at &lt; ...</c>), the derived tables joined to it need rows only for those parents. Each one is
+/// joined to the distinct keys of the qualifying parents, inside its grouped scan, so an audience "signed up last
+/// week and viewed 5 pages" aggregates the events of last week's sign-ups instead of every customer's.
+/// Same result: a parent failing those conditions is dropped by the outer WHERE whatever its derived row says.
+/// </summary>
+internal static class ParentRestriction
+{
+    public static IReadOnlyList<SqlJoin> Apply(CompileContext ctx, FromItem parentSource, string parentAlias, SqlExpr key,
+        IReadOnlyList<SqlJoin> joins, SqlExpr? where)
+    {
+        if (where is null) return joins;
+        var keyPresent = Print(new IsNullExpr(key, Negated: true));
+        var own = Conjuncts(where).Where(c => ReadsOnly(c, parentAlias) && Print(c) != keyPresent).ToList();
+        if (own.Count == 0) return joins;
+
+        var parentsByColumn = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var join in joins)
+        {
+            if (join.Item is not CteSource cte || join.On is not BinaryExpr { Op: BinaryOp.Equal, Left: ColumnExpr { Name: "k" } k, Right: ColumnExpr parentColumn }
+                || k.Qualifier != cte.Alias || parentColumn.Qualifier != parentAlias)
+                continue;
+            if (ctx.Ctes.FindIndex(c => c.Name == cte.Name) is var found && (found < 0 || ctx.Ctes[found].Materialized)) continue;
+            if (!parentsByColumn.TryGetValue(parentColumn.Name, out var parents))
+            {
+                parents = ctx.NewName("qualifying_parents");
+                var alias = ctx.NewAlias("q");
+                var renamed = own.Select(c => Requalify(c, parentAlias, alias)).ToList();
+                // First: it reads only the parent, and every CTE it restricts must come after it.
+                ctx.Ctes.Insert(0, new CommonTableExpr(parents, new SelectStatement
+                {
+                    Distinct = true,
+                    Columns = [new SelectItem(S.Col(alias, parentColumn.Name), "k")],
+                    From = parentSource with { Alias = alias },
+                    Where = S.And([new IsNullExpr(S.Col(alias, parentColumn.Name), Negated: true), .. renamed]),
+                }));
+                parentsByColumn[parentColumn.Name] = parents;
+            }
+            var index = ctx.Ctes.FindIndex(c => c.Name == cte.Name);
+            if (Restrict(ctx.Ctes[index].Query, parents, ctx) is { } restricted)
+            {
+                ctx.Ctes[index] = ctx.Ctes[index] with { Query = restricted };
+            }
+        }
+        return joins;
+    }
+
+    /// <summary>The statement with its rows restricted to keys in <paramref name="parents"/>, pushed into a keyed
+    /// subquery where possible (before DISTINCT and grouping), or null when its shape is not one we know.</summary>
+    private static SelectStatement? Restrict(SelectStatement statement, string parents, CompileContext ctx)
+    {
+        if (statement.Columns.IsEmpty || statement.Columns[0].Alias != "k" || statement.Limit is not null || statement.Columns.Any(c => HasWindow(c.Expr)))
+            return null;
+        var keyExpr = statement.Columns[0].Expr;
+        if (statement.From is SubquerySource sub && keyExpr is ColumnExpr { Name: "k" } c && c.Qualifier == sub.Alias
+            && Restrict(sub.Query, parents, ctx) is { } inner)
+            return statement with { From = sub with { Query = inner } };
+        if (statement.From is null or CteSource or SubquerySource) return null;
+        var alias = ctx.NewAlias("q");
+        return statement with { Joins = [.. statement.Joins, new SqlJoin(JoinKind.Inner, new CteSource(parents, alias), S.Eq(S.Col(alias, "k"), keyExpr))] };
+    }
+
+    private static bool HasWindow(SqlExpr e) => e switch
+    {
+        WindowExpr => true,
+        BinaryExpr b => HasWindow(b.Left) || HasWindow(b.Right),
+        FuncExpr f => f.Args.Any(HasWindow),
+        CastExpr c => HasWindow(c.Operand),
+        CaseExpr c => c.Whens.Any(w => HasWindow(w.When) || HasWindow(w.Then)) || (c.Else is not null && HasWindow(c.Else)),
+        _ => false,
+    };
+
+    private static bool ReadsOnly(SqlExpr e, string alias) => e switch
+    {
+        ColumnExpr c => c.Qualifier == alias,
+        ParamExpr or DecimalParamExpr or IntExpr or BoolExpr or NullExpr => true,
+        BinaryExpr b => ReadsOnly(b.Left, alias) && ReadsOnly(b.Right, alias),
+        NotExpr n => ReadsOnly(n.Operand, alias),
+        IsNullExpr n => ReadsOnly(n.Operand, alias),
+        InExpr i => ReadsOnly(i.Operand, alias) && i.Items.All(x => ReadsOnly(x, alias)),
+        FuncExpr f => f.Args.All(x => ReadsOnly(x, alias)),
+        CastExpr c => ReadsOnly(c.Operand, alias),
+        CaseExpr c => c.Whens.All(w => ReadsOnly(w.When, alias) && ReadsOnly(w.Then, alias)) && (c.Else is null || ReadsOnly(c.Else, alias)),
+        _ => false,
+    };
+
+    private static SqlExpr Requalify(SqlExpr e, string from, string to) => e switch
+    {
+        ColumnExpr c when c.Qualifier == from => c with { Qualifier = to },
+        BinaryExpr b => b with { Left = Requalify(b.Left, from, to), Right = Requalify(b.Right, from, to) },
+        NotExpr n => n with { Operand = Requalify(n.Operand, from, to) },
+        IsNullExpr n => n with { Operand = Requalify(n.Operand, from, to) },
+        InExpr i => i with { Operand = Requalify(i.Operand, from, to), Items = [.. i.Items.Select(x => Requalify(x, from, to))] },
+        FuncExpr f => f with { Args = [.. f.Args.Select(x => Requalify(x, from, to))] },
+        CastExpr c => c with { Operand = Requalify(c.Operand, from, to) },
+        CaseExpr c => c with
+        {
+            Whens = [.. c.Whens.Select(w => w with { When = Requalify(w.When, from, to), Then = Requalify(w.Then, from, to) })],
+            Else = c.Else is null ? null : Requalify(c.Else, from, to),
+        },
+        _ => e,
+    };
+
+    private static List<SqlExpr> Conjuncts(SqlExpr e) =>
+        e is BinaryExpr { Op: BinaryOp.And } b ? [.. Conjuncts(b.Left), .. Conjuncts(b.Right)] : [e];
+
+    private static string Print(SqlExpr e) => SqlEmitter.PrintExpression(e, DuckDbDialect.Instance);
+}
