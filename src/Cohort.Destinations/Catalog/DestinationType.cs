@@ -4,6 +4,7 @@ using Cohort.Core.Schema;
 using Cohort.Core.Syncs;
 using Cohort.Destinations.Abstractions;
 using Cohort.Destinations.Configuration;
+using Cohort.Destinations.Identifiers;
 
 namespace Cohort.Destinations.Catalog;
 
@@ -52,4 +53,31 @@ public sealed record DestinationType(
 
     /// <summary>Extra checks beyond the setting specs (e.g. settings that exclude each other), reported as diagnostics.</summary>
     public Action<DestinationDefinition, DiagnosticBag>? Validate { get; init; }
+
+    /// <summary>
+    /// The operations a particular definition offers, when they depend on its settings (a platform offers add/remove only
+    /// with a list configured); null: always <see cref="Operations"/>.
+    /// </summary>
+    public Func<DestinationDefinition, ImmutableArray<BatchOperation>>? OperationsFor { get; init; }
+
+    /// <summary>The identifier kinds a particular definition accepts, when they depend on its settings; null: always <see cref="Identifiers"/>.</summary>
+    public Func<DestinationDefinition, ImmutableArray<IdentifierType>>? IdentifiersFor { get; init; }
+
+    /// <summary>
+    /// The identifier profile a definition normalises with (the same the connector sends with), for match-rate reports
+    /// computed without opening the destination (no secrets needed); null when the type normalises nothing.
+    /// </summary>
+    public Func<DestinationDefinition, IdentifierProfile?>? ProfileFor { get; init; }
+
+    /// <summary>What to set so that an operation the definition lacks is offered (e.g. "set list_id"), for COH504; null when nothing would.</summary>
+    public Func<BatchOperation, string?>? OperationHint { get; init; }
+
+    /// <summary>The operations <paramref name="definition"/> offers.</summary>
+    public ImmutableArray<BatchOperation> OperationsOf(DestinationDefinition definition) => OperationsFor?.Invoke(definition) ?? Operations;
+
+    /// <summary>The identifier kinds <paramref name="definition"/> accepts.</summary>
+    public ImmutableArray<IdentifierType> IdentifiersOf(DestinationDefinition definition) => IdentifiersFor?.Invoke(definition) ?? Identifiers;
+
+    /// <summary>The identifier profile of <paramref name="definition"/>, or null.</summary>
+    public IdentifierProfile? ProfileOf(DestinationDefinition definition) => ProfileFor?.Invoke(definition);
 }
