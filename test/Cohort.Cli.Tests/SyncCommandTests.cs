@@ -123,7 +123,7 @@ public sealed class SyncCommandTests : IDisposable
 
         var text = await Cohort("sync", "plan", "customers_to_meta");
         Assert.Equal(0, text.Exit);
-        Assert.Contains("Match rate: 8 member(s)", text.Out, StringComparison.Ordinal);
+        Assert.Contains("Match rate over 8 member(s) (meta rules)", text.Out, StringComparison.Ordinal);
         Assert.Contains("87.5", text.Out, StringComparison.Ordinal);
 
         var skipped = await Cohort("sync", "plan", "customers_to_meta", "--json", "--no-match-rate");

@@ -120,7 +120,7 @@ public sealed class SyncPlanCommand(IAnsiConsole console, TimeProvider clock, De
     {
         var report = rate.Report;
         var table = new Table().Border(TableBorder.Rounded)
-            .Title(Markup.Escape($"Match rate: {report.Records:N0} member(s), identifiers as {rate.DestinationType} takes them"))
+            .Title(Markup.Escape($"Match rate over {report.Records:N0} member(s) ({rate.Profile} rules)"))
             .AddColumn("identifier").AddColumn(new TableColumn("present").RightAligned()).AddColumn(new TableColumn("usable").RightAligned())
             .AddColumn(new TableColumn("share of members").RightAligned()).AddColumn(new TableColumn("invalid values").RightAligned());
         foreach (var i in report.ByIdentifier)
