@@ -30,6 +30,14 @@ public sealed record DestinationContext(string DestinationName, string SyncName,
     public ImmutableArray<BatchOperation> Operations { get; init; } = [];
 }
 
+/// <summary>
+/// The documented limits of a destination type with default settings, as its connectors' descriptors declare them: records
+/// (and approximate payload bytes) per request, requests per second, requests in flight, and whether records are durable
+/// only on completion. For catalogs, pickers and docs; the engine reads the created connector's descriptor.
+/// </summary>
+public sealed record DestinationLimits(int MaxRecordsPerBatch, long? MaxBytesPerBatch = null, double? RequestsPerSecond = null, int MaxConcurrentRequests = 1,
+    bool CommitOnComplete = false);
+
 /// <summary>Creates a connector for one run from its resolved settings.</summary>
 public delegate ValueTask<IDestination> DestinationFactory(DestinationSettings settings, DestinationContext context, CancellationToken cancellationToken);
 
@@ -50,6 +58,9 @@ public sealed record DestinationType(
 
     /// <summary>True for generic destinations (webhook, files) that pass every identifier through as data.</summary>
     public bool AcceptsAnyIdentifier { get; init; }
+
+    /// <summary>The type's limits with default settings (null when they are all settings, e.g. a webhook's).</summary>
+    public DestinationLimits? Limits { get; init; }
 
     /// <summary>Extra checks beyond the setting specs (e.g. settings that exclude each other), reported as diagnostics.</summary>
     public Action<DestinationDefinition, DiagnosticBag>? Validate { get; init; }

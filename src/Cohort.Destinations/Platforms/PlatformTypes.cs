@@ -85,6 +85,7 @@ public static class PlatformTypes
                 IncludeErrorDetail = s.Boolean("include_error_detail", false),
             }, context.Time)))
     {
+        Limits = new DestinationLimits(2_000, CommitOnComplete: true),
         Identifiers = PlatformProfiles.GoogleAds().Types,
         ProfileFor = d => PlatformProfiles.GoogleAds(Flag(d, "remove_gmail_dots", false), Literal(d, "default_phone_region") ?? "US"),
         Validate = ValidateUrls("base_url"),
@@ -138,6 +139,7 @@ public static class PlatformTypes
             }, context.Time);
         }))
     {
+        Limits = new DestinationLimits(10_000, RequestsPerSecond: 5, MaxConcurrentRequests: 10),
         Identifiers = PlatformProfiles.DataManager().Types,
         ProfileFor = d => PlatformProfiles.DataManager(Literal(d, "encoding") == "base64" ? HashEncoding.Sha256Base64 : HashEncoding.Sha256Hex,
             Flag(d, "remove_gmail_dots", true), Literal(d, "default_phone_region") ?? "US"),
@@ -169,6 +171,7 @@ public static class PlatformTypes
             IncludeErrorDetail = s.Boolean("include_error_detail", false),
         }, context.Time)))
     {
+        Limits = new DestinationLimits(10_000),
         Identifiers = PlatformProfiles.Meta().Types,
         ProfileFor = d => PlatformProfiles.Meta(Literal(d, "default_phone_region") ?? "US", Literal(d, "date_order") == "day_first" ? DateOrder.DayFirst : DateOrder.MonthFirst),
         Validate = ValidateUrls("base_url"),
@@ -209,6 +212,7 @@ public static class PlatformTypes
                 IncludeErrorDetail = s.Boolean("include_error_detail", false),
             }, context.Time)))
     {
+        Limits = new DestinationLimits(1_000),
         Identifiers = PlatformProfiles.TradeDeskFirstParty().Types,
         OperationsFor = d => Literal(d, "removal") == "expire_with_short_ttl" ? [Add, Remove] : [Add],
         OperationHint = op => op == Remove ? "set removal: expire_with_short_ttl (The Trade Desk documents no per-id removal)" : null,
@@ -241,6 +245,7 @@ public static class PlatformTypes
             IncludeErrorDetail = s.Boolean("include_error_detail", false),
         }, context.Time)))
     {
+        Limits = new DestinationLimits(1_000, RequestsPerSecond: 10),
         Identifiers = PlatformProfiles.LinkedIn().Types,
         IdentifiersFor = d => d.Find("mobile_id_type") is null ? PlatformProfiles.LinkedIn().Without(IdentifierType.MobileAdvertisingId).Types : PlatformProfiles.LinkedIn().Types,
         ProfileFor = d => d.Find("mobile_id_type") is null ? PlatformProfiles.LinkedIn().Without(IdentifierType.MobileAdvertisingId) : PlatformProfiles.LinkedIn(),
@@ -274,6 +279,7 @@ public static class PlatformTypes
                 IncludeErrorDetail = s.Boolean("include_error_detail", false),
             }, context.Time)))
     {
+        Limits = new DestinationLimits(1_000),
         Identifiers = PlatformProfiles.TikTok().Types,
         IdentifiersFor = d => TikTokProfile(d).Types,
         ProfileFor = TikTokProfile,
@@ -311,6 +317,7 @@ public static class PlatformTypes
             IncludeErrorDetail = s.Boolean("include_error_detail", false),
         }, context.Time)))
     {
+        Limits = new DestinationLimits(75, RequestsPerSecond: 1_000, MaxConcurrentRequests: 4),
         Identifiers = [IdentifierType.ExternalId, IdentifierType.Email, IdentifierType.Phone],
         OperationsFor = d => d.Find("audience_attribute") is null ? [Upsert, BatchOperation.Update] : [Add, Remove, Upsert, BatchOperation.Update],
         OperationHint = op => op is Add or Remove ? "set audience_attribute (a boolean custom attribute) to sync membership" : null,
@@ -360,6 +367,7 @@ public static class PlatformTypes
             IncludeErrorDetail = s.Boolean("include_error_detail", false),
         }, context.Time)))
     {
+        Limits = new DestinationLimits(10_000, KlaviyoDestination.MaxBodyBytes, RequestsPerSecond: 2.5),
         Identifiers = PlatformProfiles.Crm("klaviyo").Types,
         OperationsFor = d => d.Find("list_id") is null ? [Upsert] : [Add, Remove, Upsert],
         OperationHint = ListHint,
@@ -397,6 +405,7 @@ public static class PlatformTypes
             IncludeErrorDetail = s.Boolean("include_error_detail", false),
         }, context.Time)))
     {
+        Limits = new DestinationLimits(100, RequestsPerSecond: 19, MaxConcurrentRequests: 4),
         Identifiers = [IdentifierType.Email, IdentifierType.ExternalId, IdentifierType.Phone],
         OperationsFor = d => d.Find("list_id") is null ? [Upsert] : [Add, Remove, Upsert],
         OperationHint = ListHint,
@@ -438,6 +447,7 @@ public static class PlatformTypes
                 IncludeErrorDetail = s.Boolean("include_error_detail", false),
             }, context.Time)))
     {
+        Limits = new DestinationLimits(200, MaxConcurrentRequests: 4),
         OperationsFor = d => d.Find("membership_field") is null ? [Upsert] : [Add, Remove, Upsert],
         OperationHint = op => op is Add or Remove ? "set membership_field (a checkbox field) to sync membership" : null,
         Validate = ValidateUrls("instance_url"),
@@ -465,6 +475,7 @@ public static class PlatformTypes
             IncludeErrorDetail = s.Boolean("include_error_detail", false),
         }, context.Time)))
     {
+        Limits = new DestinationLimits(1_000, MaxConcurrentRequests: 2),
         Identifiers = [IdentifierType.Email, IdentifierType.ExternalId],
         OperationsFor = d => d.Find("list_id") is null ? [Upsert] : [Add, Remove, Upsert],
         OperationHint = ListHint,
@@ -503,6 +514,7 @@ public static class PlatformTypes
                 IncludeErrorDetail = s.Boolean("include_error_detail", false),
             }, context.Time)))
     {
+        Limits = new DestinationLimits(500, MaxConcurrentRequests: 10),
         Identifiers = [IdentifierType.Email],
         OperationsFor = d => d.Find("segment_id") is not null || Literal(d, "removal") == "unsubscribe" ? [Add, Remove, Upsert] : [Add, Upsert],
         OperationHint = op => op == Remove ? "set segment_id, or removal: unsubscribe" : null,

@@ -171,6 +171,21 @@ public sealed class CatalogSettingsTests
         Assert.Contains(BatchOperation.Remove, tradeDesk.OperationsOf(Read("the-trade-desk", Required(tradeDesk).Append(("removal", "expire_with_short_ttl"))).Definition!));
     }
 
+    [Theory]
+    [MemberData(nameof(PlatformTypeNames))]
+    public async Task A_connector_created_with_default_settings_has_the_declared_limits_operations_and_identifiers(string name)
+    {
+        var type = Type(name);
+        var (definition, errors) = Read(name, Required(type).Select(s => s.Item1 == "customer_id" || s.Item1 == "user_list_id" ? (s.Item1, "\"123\"") : s));
+        Assert.Empty(errors);
+        var context = new DestinationContext("subject", "sync", 1, TimeProvider.System);
+        await using var destination = await Catalog.CreateAsync(definition!, context, new SecretResolver(_ => "key-us1"), CancellationToken.None);
+        var d = destination.Descriptor;
+        Assert.Equal(type.Limits, new DestinationLimits(d.MaxRecordsPerBatch, d.MaxBytesPerBatch, d.RequestsPerSecond, d.MaxConcurrentRequests, d.CommitOnComplete));
+        Assert.Equal(type.OperationsOf(definition!).Order(), d.Operations.Order());
+        if (d.Identifiers.Length > 0) Assert.Equal(type.IdentifiersOf(definition!).Order(), d.Identifiers.Order());
+    }
+
     [Fact]
     public async Task A_platform_connector_is_created_from_resolved_settings_with_the_descriptor_limits()
     {
