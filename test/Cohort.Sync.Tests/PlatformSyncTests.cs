@@ -12,12 +12,12 @@ namespace Cohort.Sync.Tests;
 
 /// <summary>
 /// Platform connectors end to end through the sync engine: a destination file of a registered platform type, a
-/// membership sync of an audience on DuckDB, and the platform's contract-enforcing fake on loopback (reached through
+/// membership sync of an audience on each engine (DuckDB, PostgreSQL), and the platform's contract-enforcing fake on loopback (reached through
 /// <c>base_url</c>). Four shapes: Meta (hashed identifiers, POST add / DELETE remove), Google Ads Customer Match
 /// (offline jobs, committed only when the job runs), Klaviyo (profile bulk import + list relationships) and HubSpot
 /// (CRM batch upsert + list memberships).
 /// </summary>
-public sealed class PlatformSyncTests(DuckDbEngine engine) : IClassFixture<DuckDbEngine>
+public abstract class PlatformSyncTests<TEngine>(TEngine engine) : IClassFixture<TEngine> where TEngine : EngineFixture
 {
     public static TheoryData<string> Platforms => ["meta", "google_ads", "klaviyo", "hubspot"];
 
@@ -307,3 +307,7 @@ public sealed class PlatformSyncTests(DuckDbEngine engine) : IClassFixture<DuckD
         Assert.Equal(0, run.Counts.Retries);
     }
 }
+
+public sealed class DuckDbPlatformSyncTests(DuckDbEngine engine) : PlatformSyncTests<DuckDbEngine>(engine);
+
+public sealed class PostgresPlatformSyncTests(PostgresEngine engine) : PlatformSyncTests<PostgresEngine>(engine);
