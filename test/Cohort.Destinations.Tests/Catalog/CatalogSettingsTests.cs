@@ -156,6 +156,21 @@ public sealed class CatalogSettingsTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(PlatformTypeNames))]
+    public void Docs_list_every_setting_of_every_platform_type(string name)
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Cohort.slnx"))) root = Path.GetDirectoryName(root)!;
+        var docs = File.ReadAllText(Path.Combine(root, "docs", "destinations.md"));
+        var start = docs.IndexOf($"#### {name}\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"docs/destinations.md has no section '#### {name}'");
+        var end = docs.IndexOf("\n#", start + 5, StringComparison.Ordinal);
+        var section = docs[start..end];
+        foreach (var setting in Type(name).Settings.Where(s => s.Name is not ("timeout_seconds" or "include_error_detail")))
+            Assert.Contains($"| `{setting.Name}` |", section, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Operations_that_need_a_list_are_offered_only_with_one()
     {
