@@ -290,6 +290,45 @@ public abstract class PlatformSyncTests<TEngine>(TEngine engine) : IClassFixture
         Assert.Equal(await s.ExpectedAsync(), s.Platform.Held());
     }
 
+    [Fact]
+    public async Task Braze_profiles_are_upserted_with_their_fields_and_only_changed_profiles_are_sent_again()
+    {
+        await using var braze = new BrazeFake(TimeProvider.System);
+        await braze.StartAsync();
+        await using var h = await Harness.CreateAsync(engine,
+            "audience: active\ndestination: braze\nmode: upsert\nfields: {name: name, score: score}\nidentifiers: {email: email}\nexclude: [unsubscribed]\n",
+            people: 30,
+            files: f => f.Destination("braze", $"type: braze\nsettings:\n  base_url: {braze.BaseUrl}\n  api_key: {{env: BRAZE_KEY}}\n  identify_by: email\n  batch_size: 5\n"));
+        var syncEngine = new SyncEngine(h.Warehouse, h.Project, h.Catalog, h.Time, new SyncEngineOptions
+        {
+            State = h.State,
+            Secrets = new SecretResolver(name => name == "BRAZE_KEY" ? BrazeFake.ApiKey : null),
+        });
+        async Task<SyncRunRecord> Run()
+        {
+            var run = syncEngine.RunAsync(h.Sync, h.Options());
+            await Clock.AdvanceUntilDone(h.Time, run);
+            return await run;
+        }
+
+        var first = await Run();
+        Assert.Equal(RunStatus.Succeeded, first.Status);
+        var expected = (await h.Warehouse.ReadAllAsync("SELECT email FROM people WHERE active AND segment <> 'unsub'")).Select(r => "email:" + (string)r[0]!).Order(StringComparer.Ordinal);
+        Assert.Equal(expected, braze.Users.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("Name 4", (string?)braze.Users["email:user4@example.com"]["name"]);
+        Assert.Equal(6m, (decimal?)braze.Users["email:user4@example.com"]["score"]);
+
+        var before = braze.Requests.Count;
+        await h.ExecuteAsync("UPDATE people SET name = 'Renamed' WHERE id = 4; UPDATE people SET active = FALSE WHERE id = 1");
+        var second = await Run();
+        Assert.Equal((RunStatus.Succeeded, 1L, 1L, 1L), (second.Status, second.Counts.Changed, second.Counts.Removed, second.Counts.Skipped));
+        var sent = braze.Requests.Skip(before).SelectMany(r => (r.Json!["attributes"] as JsonArray)!).ToList();
+        var only = Assert.Single(sent);
+        Assert.Equal(("user4@example.com", "Renamed", false), ((string?)only!["email"], (string?)only["name"], (bool?)only["_update_existing_only"]));
+        Assert.Equal("Renamed", (string?)braze.Users["email:user4@example.com"]["name"]);
+        Assert.True(braze.Users.ContainsKey("email:user1@example.com")); // upsert mode keeps profiles that leave (on_exit: keep)
+    }
+
     [Theory]
     [MemberData(nameof(Platforms))]
     public async Task Expired_credentials_stop_the_run_with_a_clear_error(string platform)
