@@ -5,6 +5,7 @@ using Cohort.Core.Time;
 using Cohort.Destinations.Abstractions;
 using Cohort.Destinations.Catalog;
 using Cohort.Destinations.Configuration;
+using Cohort.Destinations.Identifiers;
 using Cohort.Sql.Compile;
 using Cohort.Sync.Definitions;
 using Cohort.Sync.Planning;
@@ -42,6 +43,14 @@ public sealed record SyncPlan(
     long Skipped,
     IReadOnlyList<PlanSampleRow> Sample);
 
+/// <summary>
+/// The match-rate report of a sync: over the members the sync would hold now, the share having each identifier the
+/// destination accepts in a form it can use (valid after the destination's own normalisation), the invalid values
+/// per identifier kind, and the members with no usable identifier (which a run reports as invalid, never sent).
+/// </summary>
+/// <param name="Profile">The identifier profile the destination normalises with (e.g. <c>meta</c>).</param>
+public sealed record SyncMatchRate(string Sync, string DestinationType, string Profile, MatchRateReport Report);
+
 /// <summary>A row of a plan's sample: key, change, the operation it would be sent with (null when skipped) and its payload.</summary>
 public sealed record PlanSampleRow(string Key, ChangeKind Change, string? Operation, string? Payload);
 
@@ -61,6 +70,8 @@ public sealed class SyncEngine
     private readonly StateStore _store;
     private readonly SyncPlanner _planner;
     private readonly SyncRunner _runner;
+    private readonly AudienceCompiler _compiler;
+    private readonly StateTables _tables;
 
     public SyncEngine(IWarehouse warehouse, LoadedProject project, DestinationCatalog catalog, TimeProvider? time = null, SyncEngineOptions? options = null)
     {
@@ -72,7 +83,9 @@ public sealed class SyncEngine
         _options.Retry.Validate();
         var tables = new StateTables(_options.State, StateDialect.For(warehouse.Dialect));
         _store = new StateStore(warehouse, tables);
-        _planner = new SyncPlanner(warehouse, tables, new AudienceCompiler(project.Schema, project.Audiences), _time);
+        _compiler = new AudienceCompiler(project.Schema, project.Audiences);
+        _tables = tables;
+        _planner = new SyncPlanner(warehouse, tables, _compiler, _time);
         _runner = new SyncRunner(_store, _planner, catalog, _options.Secrets, _options.Limiters ?? new RateLimiterRegistry(_time), _options.Retry, _time,
             _options.BaseDirectory ?? project.Project.Directory);
     }
@@ -118,6 +131,37 @@ public sealed class SyncEngine
         var sample = sampleSize <= 0 ? [] : await _planner.PageAsync(sync.Name, null, sampleSize, cancellationToken).ConfigureAwait(false);
         return new SyncPlan(sync.Name, evaluation.AsOfUtc, counts, operations, skipped,
             [.. sample.Select(r => new PlanSampleRow(r.Key, r.Change, (r.Change switch { ChangeKind.Added => added, ChangeKind.Changed => changed, _ => removed }) is { } op ? SyncRunner.Name(op) : null, r.Payload))]);
+    }
+
+    /// <summary>
+    /// The match-rate report of a sync (docs/sync.md, "Match rate"): streams the identifiers of the members the sync would
+    /// hold now (its audience minus exclusions, as of the evaluation instant) out of the warehouse, page by page, and
+    /// normalises them with the destination's profile, keeping only counters. Reads no state, sends nothing and needs no
+    /// secrets. Null when the destination normalises no identifiers (webhook, file, postgres, Salesforce) or the sync maps
+    /// none it accepts.
+    /// </summary>
+    public async Task<SyncMatchRate?> MatchRateAsync(BoundSync sync, SyncRunOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sync);
+        if (sync.DestinationType.ProfileOf(sync.Destination) is not { } profile) return null;
+        var accepted = sync.DestinationType.IdentifiersOf(sync.Destination);
+        var mapped = sync.Identifiers.Select(i => i.Identifier!.Value).ToHashSet();
+        foreach (var type in profile.Types)
+        {
+            if (!mapped.Contains(type) || (accepted.Length > 0 && !accepted.Contains(type))) profile = profile.Without(type);
+        }
+        if (profile.Types.Length == 0) return null;
+
+        var identifiers = sync with { Payload = [.. sync.Payload.Where(p => p.Section == PayloadSection.Identifier && profile.Types.Contains(p.Identifier!.Value))] };
+        var sql = PayloadSql.Result(identifiers, _compiler, Evaluation(options ?? new SyncRunOptions()), _tables.Dialect);
+        var names = new PayloadNames([], profile.Types);
+        var accumulator = new MatchRateAccumulator(profile);
+        await foreach (var row in _warehouse.QueryAsync(sql, cancellationToken).ConfigureAwait(false))
+        {
+            var (_, values) = PayloadSql.Parse((string)row[1]!, names);
+            accumulator.Add(new OutboundRecord((string)row[0]!, System.Collections.Immutable.ImmutableDictionary<string, object?>.Empty, values));
+        }
+        return new SyncMatchRate(sync.Name, sync.DestinationType.Name, profile.Name, accumulator.ToReport());
     }
 
     /// <summary>The most recent runs of a sync, newest first.</summary>

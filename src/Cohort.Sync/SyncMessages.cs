@@ -8,9 +8,9 @@ namespace Cohort.Sync;
 /// <summary>Every user-facing message of the sync engine, in one place. Never row data.</summary>
 internal static class SyncMessages
 {
-    public static string OperationNotSupported(SyncDefinition sync, string type, BatchOperation operation) =>
+    public static string OperationNotSupported(SyncDefinition sync, string type, BatchOperation operation, string? hint = null) =>
         $"Sync '{sync.Name}' (mode {sync.Mode.ToString().ToLowerInvariant()}{(sync.EffectiveExit != ExitAction.Keep && sync.Mode is not SyncMode.Membership and not SyncMode.Mirror ? $", on_exit {sync.EffectiveExit.ToString().ToLowerInvariant()}" : "")}) " +
-        $"needs the operation '{operation.ToString().ToLowerInvariant()}', which destinations of type '{type}' do not support.";
+        $"needs the operation '{operation.ToString().ToLowerInvariant()}', which destinations of type '{type}' do not support{(hint is null ? "" : " as configured; " + hint)}.";
 
     public static string IdentifierNotAccepted(string identifier, string type, IEnumerable<IdentifierType> accepted) =>
         $"Destinations of type '{type}' do not take the identifier '{identifier}'; they take {string.Join(", ", accepted.Select(IdentifierTypes.NameOf))}.";

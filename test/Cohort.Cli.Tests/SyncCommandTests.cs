@@ -98,6 +98,45 @@ public sealed class SyncCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Plan_reports_the_match_rate_of_a_platform_destination_without_its_secrets()
+    {
+        File.WriteAllText(Path.Combine(_project, "destinations", "meta_ads.yaml"),
+            "type: meta-custom-audience\nsettings:\n  audience_id: \"23850000000000001\"\n  access_token: {env: COHORT_TEST_UNSET_META_TOKEN}\n  default_phone_region: GB\n");
+        File.WriteAllText(Path.Combine(_project, "syncs", "customers_to_meta.yaml"),
+            "model: customers\ndestination: meta_ads\nmode: membership\nidentifiers: {email: email, phone: phone}\n");
+
+        var plan = await Cohort("sync", "plan", "customers_to_meta", "--json");
+        Assert.Equal(0, plan.Exit);
+        using (var json = JsonDocument.Parse(plan.Out))
+        {
+            var rate = json.RootElement.GetProperty("matchRate");
+            Assert.Equal("meta", rate.GetProperty("profile").GetString());
+            Assert.Equal(8, rate.GetProperty("members").GetInt32());
+            var email = rate.GetProperty("identifiers")[0];
+            Assert.Equal(("email", 7, 7, 0), (email.GetProperty("type").GetString(), email.GetProperty("present").GetInt32(), email.GetProperty("usable").GetInt32(),
+                email.GetProperty("invalid").GetInt32()));
+            var phone = rate.GetProperty("identifiers")[1];
+            Assert.Equal(("phone", 4), (phone.GetProperty("type").GetString(), phone.GetProperty("present").GetInt32()));
+            Assert.Equal(4, phone.GetProperty("usable").GetInt32() + phone.GetProperty("invalid").GetInt32());
+            Assert.Equal(0.875, email.GetProperty("usableShare").GetDouble());
+        }
+
+        var text = await Cohort("sync", "plan", "customers_to_meta");
+        Assert.Equal(0, text.Exit);
+        Assert.Contains("Match rate over 8 member(s) (meta rules)", text.Out, StringComparison.Ordinal);
+        Assert.Contains("87.5", text.Out, StringComparison.Ordinal);
+
+        var skipped = await Cohort("sync", "plan", "customers_to_meta", "--json", "--no-match-rate");
+        using (var json = JsonDocument.Parse(skipped.Out))
+            Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("matchRate").ValueKind);
+
+        // A file destination normalises nothing: no report.
+        var file = await Cohort("sync", "plan", "high_value_export", "--json");
+        using (var json = JsonDocument.Parse(file.Out))
+            Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("matchRate").ValueKind);
+    }
+
+    [Fact]
     public async Task An_unknown_sync_is_a_usage_error_with_suggestions()
     {
         var result = await Cohort("sync", "run", "high_value_exprt");

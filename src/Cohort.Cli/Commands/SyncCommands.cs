@@ -3,6 +3,7 @@ using System.Globalization;
 using Cohort.Cli.Infrastructure;
 using Cohort.Destinations.Catalog;
 using Cohort.Destinations.Configuration;
+using Cohort.Destinations.Values;
 using Cohort.Sync;
 using Cohort.Sync.Records;
 using Cohort.Sync.Running;
@@ -33,6 +34,10 @@ public sealed class SyncPlanCommand(IAnsiConsole console, TimeProvider clock, De
         [Description("Show each sample row's payload (may contain PII).")]
         public bool ShowPayload { get; init; }
 
+        [CommandOption("--no-match-rate")]
+        [Description("Skip the match-rate report (it reads the identifiers of every member of the sync).")]
+        public bool NoMatchRate { get; init; }
+
         public override ValidationResult Validate() =>
             Sample is < 0 or > 10_000 ? ValidationResult.Error("--sample must be between 0 and 10000.") : ValidationResult.Success();
     }
@@ -43,6 +48,7 @@ public sealed class SyncPlanCommand(IAnsiConsole console, TimeProvider clock, De
         var sync = session.Find(settings.Sync);
         var evaluation = session.Project.Evaluation(settings, clock);
         var plan = await session.Engine.PlanAsync(sync, new SyncRunOptions { Evaluation = evaluation }, settings.Sample, cancellationToken);
+        var matchRate = settings.NoMatchRate ? null : await session.Engine.MatchRateAsync(sync, new SyncRunOptions { Evaluation = evaluation }, cancellationToken);
         if (settings.Json)
         {
             JsonOutput.Write(console, new
@@ -64,6 +70,24 @@ public sealed class SyncPlanCommand(IAnsiConsole console, TimeProvider clock, De
                     operation = r.Operation,
                     payload = settings.ShowPayload ? r.Payload : null,
                 }),
+                matchRate = matchRate is null ? null : new
+                {
+                    profile = matchRate.Profile,
+                    members = matchRate.Report.Records,
+                    usable = matchRate.Report.Usable,
+                    invalid = matchRate.Report.Invalid,
+                    usableShare = Math.Round(matchRate.Report.UsableShare, 4),
+                    identifiers = matchRate.Report.ByIdentifier.Select(i => new
+                    {
+                        type = IdentifierTypes.NameOf(i.Type),
+                        present = i.Present,
+                        usable = i.Usable,
+                        invalid = i.Invalid,
+                        usableShare = Math.Round(i.UsableShare, 4),
+                    }),
+                    invalidReasons = matchRate.Report.InvalidReasons.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal)
+                        .Select(r => new { reason = r.Key, rows = r.Value }),
+                },
             });
             return ExitCodes.Success;
         }
@@ -87,8 +111,31 @@ public sealed class SyncPlanCommand(IAnsiConsole console, TimeProvider clock, De
             }
             console.Write(sample);
         }
+        if (matchRate is not null) WriteMatchRate(matchRate);
         console.MarkupLine($"[grey]planned in {plan.Counts.Elapsed.TotalMilliseconds:0} ms[/]");
         return ExitCodes.Success;
+    }
+
+    private void WriteMatchRate(SyncMatchRate rate)
+    {
+        var report = rate.Report;
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title(Markup.Escape($"Match rate over {report.Records:N0} member(s) ({rate.Profile} rules)"))
+            .AddColumn("identifier").AddColumn(new TableColumn("present").RightAligned()).AddColumn(new TableColumn("usable").RightAligned())
+            .AddColumn(new TableColumn("share of members").RightAligned()).AddColumn(new TableColumn("invalid values").RightAligned());
+        foreach (var i in report.ByIdentifier)
+        {
+            table.AddRow(IdentifierTypes.NameOf(i.Type), i.Present.ToString("N0", CultureInfo.InvariantCulture), i.Usable.ToString("N0", CultureInfo.InvariantCulture),
+                i.UsableShare.ToString("P1", CultureInfo.InvariantCulture), i.Invalid.ToString("N0", CultureInfo.InvariantCulture));
+        }
+        table.AddRow("[bold]any usable[/]", "", report.Usable.ToString("N0", CultureInfo.InvariantCulture), report.UsableShare.ToString("P1", CultureInfo.InvariantCulture), "");
+        console.Write(table);
+        if (report.Invalid > 0)
+        {
+            console.MarkupLine($"{report.Invalid:N0} member(s) have no usable identifier; a run reports them as invalid and sends nothing for them:");
+            foreach (var (reason, rows) in report.InvalidReasons.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal))
+                console.MarkupLine($"  {rows:N0} × {Markup.Escape(reason)}");
+        }
     }
 }
 

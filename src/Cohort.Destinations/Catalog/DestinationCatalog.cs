@@ -10,14 +10,14 @@ namespace Cohort.Destinations.Catalog;
 /// <summary>
 /// Maps destination definitions to connectors. Each destination type registers once (name, settings, operations,
 /// factory); the catalog validates definitions against the type before anything runs and creates a connector per run.
-/// <see cref="CreateDefault"/> registers the built-in webhook, file and PostgreSQL destinations; platform connectors
-/// add themselves with <see cref="Register"/>.
+/// <see cref="CreateDefault"/> registers the built-in webhook, file and PostgreSQL destinations and the platform
+/// connectors; hosts add their own types with <see cref="Register"/>.
 /// </summary>
 public sealed class DestinationCatalog
 {
     private readonly ConcurrentDictionary<string, DestinationType> _types = new(StringComparer.Ordinal);
 
-    /// <summary>A catalog with the built-in destinations: webhook, file, postgres.</summary>
+    /// <summary>A catalog with the built-in destinations (webhook, file, postgres) and every platform connector (<see cref="Platforms.PlatformTypes"/>).</summary>
     public static DestinationCatalog CreateDefault(DestinationServices? services = null)
     {
         services ??= new DestinationServices();
@@ -25,6 +25,7 @@ public sealed class DestinationCatalog
         catalog.Register(Webhook.WebhookDestination.Type(services));
         catalog.Register(Files.FileDestination.Type);
         catalog.Register(Postgres.PostgresTableDestination.Type);
+        foreach (var platform in Platforms.PlatformTypes.All(services)) catalog.Register(platform);
         return catalog;
     }
 

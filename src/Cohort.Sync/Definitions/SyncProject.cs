@@ -50,13 +50,15 @@ public static class SyncProject
         var type = destination is null ? null : catalog.Find(destination.Type);
         var ok = destination is not null && type is not null;
 
-        if (type is not null)
+        var accepted = type is null || destination is null ? [] : type.IdentifiersOf(destination);
+        if (type is not null && destination is not null)
         {
             var needed = Modes.For(sync);
+            var offered = type.OperationsOf(destination);
             foreach (var operation in new[] { needed.Added, needed.Changed, needed.Removed }.OfType<BatchOperation>().Distinct())
             {
-                if (type.Operations.Contains(operation)) continue;
-                diagnostics.Error(DiagnosticCodes.ModeNotSupported, SyncMessages.OperationNotSupported(sync, type.Name, operation),
+                if (offered.Contains(operation)) continue;
+                diagnostics.Error(DiagnosticCodes.ModeNotSupported, SyncMessages.OperationNotSupported(sync, type.Name, operation, type.OperationHint?.Invoke(operation)),
                     sync.Location?.WithPath(operation is BatchOperation.Delete or BatchOperation.Archive && sync.Mode is not SyncMode.Mirror and not SyncMode.Membership ? "on_exit" : "mode"));
                 ok = false;
             }
@@ -73,9 +75,9 @@ public static class SyncProject
                 ok = false; // reported by the sync validator (COH505)
                 continue;
             }
-            if (type is { AcceptsAnyIdentifier: false, Identifiers.Length: > 0 } && !type.Identifiers.Contains(kind))
+            if (type is { AcceptsAnyIdentifier: false } && accepted.Length > 0 && !accepted.Contains(kind))
             {
-                diagnostics.Error(DiagnosticCodes.UnknownIdentifierType, SyncMessages.IdentifierNotAccepted(identifier.Type, type.Name, type.Identifiers),
+                diagnostics.Error(DiagnosticCodes.UnknownIdentifierType, SyncMessages.IdentifierNotAccepted(identifier.Type, type.Name, accepted),
                     sync.Location?.WithPath($"identifiers.{identifier.Type}"));
                 ok = false;
             }

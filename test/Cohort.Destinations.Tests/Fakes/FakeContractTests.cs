@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Cohort.Testing.Platforms;
 using Cohort.Destinations.Identifiers;
 using Cohort.Destinations.Tests.Platforms;
 

@@ -5,7 +5,7 @@ using Cohort.Destinations.Platforms.Iterable;
 using Cohort.Destinations.Platforms.Klaviyo;
 using Cohort.Destinations.Platforms.Mailchimp;
 using Cohort.Destinations.Platforms.Salesforce;
-using Cohort.Destinations.Tests.Fakes;
+using Cohort.Testing.Platforms;
 
 namespace Cohort.Destinations.Tests.Platforms;
 

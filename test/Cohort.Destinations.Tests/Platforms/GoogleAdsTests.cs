@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Cohort.Destinations.Abstractions;
 using Cohort.Destinations.Identifiers;
 using Cohort.Destinations.Platforms.Google;
-using Cohort.Destinations.Tests.Fakes;
+using Cohort.Testing.Platforms;
 
 namespace Cohort.Destinations.Tests.Platforms;
 

@@ -2,7 +2,7 @@ using Cohort.Destinations.Abstractions;
 using Cohort.Destinations.Identifiers;
 using Cohort.Destinations.Platforms.LinkedIn;
 using Cohort.Destinations.Platforms.TikTok;
-using Cohort.Destinations.Tests.Fakes;
+using Cohort.Testing.Platforms;
 
 namespace Cohort.Destinations.Tests.Platforms;
 

@@ -1,7 +1,7 @@
 using Cohort.Destinations.Abstractions;
 using Cohort.Destinations.Identifiers;
 using Cohort.Destinations.Platforms.Meta;
-using Cohort.Destinations.Tests.Fakes;
+using Cohort.Testing.Platforms;
 
 namespace Cohort.Destinations.Tests.Platforms;
 

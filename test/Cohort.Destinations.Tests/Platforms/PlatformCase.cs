@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using Cohort.Destinations.Abstractions;
-using Cohort.Destinations.Tests.Fakes;
+using Cohort.Testing.Platforms;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Cohort.Destinations.Tests.Platforms;

@@ -1,5 +1,5 @@
 using Cohort.Destinations.Abstractions;
-using Cohort.Destinations.Tests.Fakes;
+using Cohort.Testing.Platforms;
 
 namespace Cohort.Destinations.Tests.Platforms;
 

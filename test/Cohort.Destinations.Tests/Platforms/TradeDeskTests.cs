@@ -1,6 +1,6 @@
 using Cohort.Destinations.Abstractions;
 using Cohort.Destinations.Platforms.TradeDesk;
-using Cohort.Destinations.Tests.Fakes;
+using Cohort.Testing.Platforms;
 
 namespace Cohort.Destinations.Tests.Platforms;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace Cohort.Destinations.Tests.Fakes;
+namespace Cohort.Testing.Platforms;
 
 /// <summary>
 /// HubSpot (§8): Bearer token, batch upsert ≤100 inputs without duplicate ids and with a unique idProperty, 207

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace Cohort.Destinations.Tests.Fakes;
+namespace Cohort.Testing.Platforms;
 
 /// <summary>
 /// The Trade Desk first-party data endpoint (§3.4): TTD-Auth (401 plain string), <c>additionalProperties:false</c> on

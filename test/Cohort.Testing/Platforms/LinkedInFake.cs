@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace Cohort.Destinations.Tests.Fakes;
+namespace Cohort.Testing.Platforms;
 
 /// <summary>
 /// LinkedIn DMP segment users (§4): Bearer token, required <c>LinkedIn-Version</c>, <c>X-Restli-Protocol-Version: 2.0.0</c>

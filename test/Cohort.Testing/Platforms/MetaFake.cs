@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace Cohort.Destinations.Tests.Fakes;
+namespace Cohort.Testing.Platforms;
 
 /// <summary>
 /// Meta custom audience users edge (§2.8): access_token (error 190), POST adds / DELETE removes, ≤10,000 rows, rows as

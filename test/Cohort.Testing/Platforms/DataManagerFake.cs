@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace Cohort.Destinations.Tests.Fakes;
+namespace Cohort.Testing.Platforms;
 
 /// <summary>
 /// Google Data Manager audienceMembers:ingest / :remove (§1b): Bearer token, ≤10,000 members, ≤10 identifiers per

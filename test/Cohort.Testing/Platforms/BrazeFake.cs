@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace Cohort.Destinations.Tests.Fakes;
+namespace Cohort.Testing.Platforms;
 
 /// <summary>
 /// Braze /users/track (§6): Bearer REST key, ≤75 attribute objects (fatal 400), every object needs an identifier

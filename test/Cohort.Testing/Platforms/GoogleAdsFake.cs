@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace Cohort.Destinations.Tests.Fakes;
+namespace Cohort.Testing.Platforms;
 
 /// <summary>
 /// Google Ads OfflineUserDataJobService (contract §1.8): checks the Bearer token and developer-token, the job

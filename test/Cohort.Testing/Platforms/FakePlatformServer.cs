@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Cohort.Destinations.Tests.Fakes;
+namespace Cohort.Testing.Platforms;
 
 public enum FaultKind
 {
@@ -93,6 +93,7 @@ public sealed class FakeReject(int status, string code, string message) : Except
 public abstract class FakePlatformServer : IAsyncDisposable
 {
     private readonly ConcurrentQueue<Fault> _faults = new();
+    private readonly SemaphoreSlim _platform = new(1, 1);
     private readonly List<FakeRequest> _requests = [];
     private WebApplication? _app;
 
@@ -132,6 +133,7 @@ public abstract class FakePlatformServer : IAsyncDisposable
             await _app.StopAsync(stop.Token);
             await _app.DisposeAsync();
         }
+        _platform.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -196,6 +198,10 @@ public abstract class FakePlatformServer : IAsyncDisposable
             }
         }
 
+        // The platform applies one request at a time: its state (dictionaries, id counters) is not shared between
+        // concurrent handlers, as a real platform's writes are atomic per request. Connectors with several requests in
+        // flight (HubSpot, Braze, Mailchimp, Data Manager) reach it concurrently through the sync engine.
+        await _platform.WaitAsync(context.RequestAborted);
         try
         {
             lock (_requests) Handled++;
@@ -204,6 +210,10 @@ public abstract class FakePlatformServer : IAsyncDisposable
         catch (FakeReject reject)
         {
             await WriteErrorAsync(context.Response, reject.Status, reject.Code, reject.Message);
+        }
+        finally
+        {
+            _platform.Release();
         }
     }
 
