@@ -76,10 +76,13 @@ public sealed class AudienceCompiler
         var q = Start(audience, evaluation);
         var columns = new List<SelectItem>();
         SqlExpr running = BoolExpr.True;
+        SqlExpr? first = null;
         var blocks = TopLevelBlocks(audience);
         for (var i = 0; i < blocks.Count; i++)
         {
-            running = S.And(running, q.Compiler.Compile(blocks[i], q.Root));
+            var block = q.Compiler.Compile(blocks[i], q.Root);
+            first ??= block;
+            running = S.And(running, block);
             columns.Add(new SelectItem(CountWhere(running), $"block_{i + 1}"));
         }
         for (var i = 0; i < audience.Exclusions.Length; i++)
@@ -91,7 +94,9 @@ public sealed class AudienceCompiler
         if (audience.Limit is { } limit)
             total = new CaseExpr([new CaseWhen(S.Cmp(BinaryOp.Greater, total, new IntExpr(limit.Size)), new IntExpr(limit.Size))], total);
         columns.Add(new SelectItem(total, "total"));
-        return q.Finish(new SelectStatement { Columns = [.. columns], Where = q.KeyPresent }, dialect,
+        // Every count includes the first block, so rows failing it can be dropped up front (which also lets the
+        // derived tables read only what the first block keeps).
+        return q.Finish(new SelectStatement { Columns = [.. columns], Where = first is null ? q.KeyPresent : S.And(q.KeyPresent, first) }, dialect,
             $"Counts after each top-level block of audience '{audience.Name}'");
     }
 
