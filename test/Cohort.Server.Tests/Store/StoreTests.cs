@@ -164,7 +164,19 @@ public abstract class StoreTests<TStore> : IAsyncLifetime where TStore : IStoreP
             Assert.Equal(await File.ReadAllTextAsync(Path.Combine(Paths.Shop, "schema.yaml")), await File.ReadAllTextAsync(Path.Combine(target, "schema.yaml")));
             foreach (var file in Directory.GetFiles(Path.Combine(Paths.Shop, "audiences")))
                 Assert.Equal(await File.ReadAllTextAsync(file), await File.ReadAllTextAsync(Path.Combine(target, "audiences", Path.GetFileName(file))));
+            foreach (var folder in new[] { "destinations", "syncs" })
+            {
+                var files = Directory.GetFiles(Path.Combine(Paths.Shop, folder));
+                Assert.NotEmpty(files);
+                foreach (var file in files)
+                    Assert.Equal(await File.ReadAllTextAsync(file), await File.ReadAllTextAsync(Path.Combine(target, folder, Path.GetFileName(file))));
+            }
             Assert.True(File.Exists(Path.Combine(target, "cohort.yaml")));
+            // The CLI's loader and the sync engine's binding read the exported destinations and syncs without a problem.
+            var exported = Cohort.Core.Projects.ProjectLoader.Load(target);
+            Assert.False(exported.HasErrors, string.Join("\n", exported.Diagnostics));
+            Assert.Equal(3, exported.Syncs.Length);
+            Assert.False(Cohort.Sync.Definitions.SyncProject.Bind(exported, Cohort.Destinations.Catalog.DestinationCatalog.CreateDefault()).HasErrors);
             // The exported folder is itself a project that applies with no change.
             (code, output) = await CliAsync("apply", "-p", target, "--store", spec, "--json");
             Assert.True(code == 0, output);
@@ -186,6 +198,8 @@ public abstract class StoreTests<TStore> : IAsyncLifetime where TStore : IStoreP
             CopyDirectory(Paths.Shop, project);
             Assert.Equal(0, (await CliAsync("apply", "-p", project, "--store", spec)).Code);
             File.Delete(Path.Combine(project, "audiences", "birthday_this_week.yaml"));
+            File.Delete(Path.Combine(project, "syncs", "vip_table.yaml"));
+            File.Delete(Path.Combine(project, "destinations", "analytics_db.yaml"));
             var (code, output) = await CliAsync("apply", "-p", project, "--store", spec, "--prune", "--json");
             Assert.True(code == 0, output);
             Assert.Contains("deleted", output, StringComparison.Ordinal);
@@ -193,6 +207,9 @@ public abstract class StoreTests<TStore> : IAsyncLifetime where TStore : IStoreP
             var docs = services.GetRequiredService<DocumentStore>();
             Assert.DoesNotContain(await docs.ListAsync(DocumentKinds.Audience), d => d.Name == "birthday_this_week");
             Assert.Equal(2, (await docs.VersionsAsync(DocumentKinds.Audience, "birthday_this_week")).Count);
+            Assert.DoesNotContain(await docs.ListAsync(DocumentKinds.Sync), d => d.Name == "vip_table");
+            Assert.DoesNotContain(await docs.ListAsync(DocumentKinds.Destination), d => d.Name == "analytics_db");
+            Assert.Equal(2, (await docs.ListAsync(DocumentKinds.Sync)).Count);
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         }
         finally
