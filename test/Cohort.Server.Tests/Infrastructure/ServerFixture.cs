@@ -94,6 +94,8 @@ public abstract class ServerFixture<TStore> : IAsyncLifetime where TStore : ISto
         Port = 0,
         AdminPassword = AdminPassword,
         Scheduler = new SchedulerOptions { Enabled = false },
+        // The shop's warehouse is in-memory DuckDB: each test server keeps its sync state in a file of its own.
+        SyncStatePath = Path.Combine(Paths.TempDirectory(), "state.duckdb"),
     };
 
     public async Task InitializeAsync()
