@@ -95,6 +95,7 @@ public sealed partial class DefinitionService(DocumentStore documents, SecretVau
         var stored = keep && secretsEntry is null ? text : DocumentConverter.ToYaml(document!);
         var storedFormat = keep && secretsEntry is null ? Extension(format) : "yaml";
         var existing = await documents.GetAsync(DocumentKinds.Destination, name!, ct).ConfigureAwait(false);
+        if (expectedName is null && existing is { Deleted: false }) throw new VersionConflictException(DocumentKinds.Destination, name!, 0, -1);
         var save = await documents.SaveAsync(DocumentKinds.Destination, name!, storedFormat, stored, actor.Username, comment: comment, ct: ct).ConfigureAwait(false);
         foreach (var (key, value) in supplied) await secrets.SetAsync(name!, key, value, actor.Username, ct).ConfigureAwait(false);
         // A secret no setting refers to any more is removed, so the store never keeps credentials nothing uses.

@@ -300,6 +300,8 @@ public abstract class ApiTests<TStore>(ServerFixture<TStore> fx) where TStore : 
         var paths = (await Problem.AssertAsync(typos, 400))["errors"]!.AsArray().Select(e => (e!["path"]?.GetValue<string>(), e["suggestions"]!.AsArray().Select(x => x!.GetValue<string>()).ToList())).ToList();
         Assert.Contains(paths, p => p.Item1 == "secrets.signin" && p.Item2.Contains("signing"));
         Assert.Contains(paths, p => p.Item1 == "settings.batchsize" && p.Item2.Contains("batch_size"));
+        // POST never overwrites: the name is taken.
+        await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Post, "/api/destinations", "admin", new { name = "crm", type = "file", settings = new { path = "x" } }), 409);
         var unknownType = await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Post, "/api/destinations", "admin", new { name = "crm4", type = "webhok" }), 400);
         Assert.Contains("webhook", unknownType["errors"]![0]!["suggestions"]!.AsArray().Select(x => x!.GetValue<string>()));
         // Only admins manage destinations (and so credentials); a marketer's attempt is refused and audited.

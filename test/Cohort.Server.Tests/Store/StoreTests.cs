@@ -237,6 +237,42 @@ public abstract class StoreTests<TStore> : IAsyncLifetime where TStore : IStoreP
         }
     }
 
+    [Fact]
+    public async Task A_sync_the_server_ran_is_in_the_cli_history_and_the_cli_plans_nothing_more()
+    {
+        var (_, spec) = await NewStoreAsync();
+        var project = Paths.TempDirectory();
+        try
+        {
+            CopyDirectory(Paths.Shop, project);
+            long engineRun;
+            await using (var server = await CohortServer.StartAsync(new ServerOptions
+            {
+                ProjectPath = project, Store = spec, Port = 0, AdminPassword = "admin-password-123", Scheduler = new SchedulerOptions { Enabled = false },
+            }))
+            {
+                // The project's own file sync, run by the server from the stored definition (default state file: the CLI's).
+                var run = await server.Services.GetRequiredService<SyncRunService>().RunNowAsync(Actor.System, "high_value_export");
+                Assert.True(run.Status == RunStatuses.Succeeded, run.Detail);
+                Assert.Equal(2, run.Result!.Succeeded);
+                engineRun = run.Result.EngineRunId;
+            }
+            Assert.True(File.Exists(Path.Combine(project, ".cohort", "exports", $"high_value_export_{engineRun}.csv")));
+            var (code, output) = await CliAsync("sync", "history", "high_value_export", "-p", project, "--json");
+            Assert.True(code == 0, output);
+            using (var json = System.Text.Json.JsonDocument.Parse(output))
+                Assert.Equal(engineRun, json.RootElement.GetProperty("runs")[0].GetProperty("runId").GetInt64());
+            (code, output) = await CliAsync("sync", "plan", "high_value_export", "-p", project);
+            Assert.True(code == 0, output);
+            Assert.Contains("0 row(s) to sync", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(project, recursive: true);
+        }
+    }
+
     private static SyncScheduler Scheduler(MetadataStore store, JobStore jobs, ISyncRunner runner, TimeProvider clock, string owner) =>
         new(jobs, runner, new AuditLog(store, clock), clock, new SchedulerOptions { Owner = owner, BatchSize = 1, Lease = TimeSpan.FromMinutes(30) },
             () => TimeZoneInfo.Utc, NullLogger<SyncScheduler>.Instance);
