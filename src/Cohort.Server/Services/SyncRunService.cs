@@ -38,9 +38,10 @@ public sealed class SyncRunService(DefinitionService definitions, SyncScheduler 
         await guard.RequireAsync(actor, Permission.TriggerSyncs, "sync.trigger", "sync", name, ct).ConfigureAwait(false);
         var sync = await definitions.GetSyncAsync(name, ct).ConfigureAwait(false);
         if (await jobs.GetAsync(name, ct).ConfigureAwait(false) is null) await jobs.UpsertAsync(name, sync.Schedule, null, ct).ConfigureAwait(false);
-        await audit.WriteAsync(actor.Username, "sync.trigger", "sync", name, AuditOutcomes.Ok, detail: "run now", ct: ct).ConfigureAwait(false);
         var id = await scheduler.RunNowAsync(name, ct).ConfigureAwait(false);
-        return (await jobs.RunAsync(id, ct).ConfigureAwait(false))!;
+        var run = (await jobs.RunAsync(id, ct).ConfigureAwait(false))!;
+        await audit.WriteAsync(actor.Username, "sync.trigger", "sync", name, AuditOutcomes.Ok, after: run.Status, detail: $"run now: {id}", ct: CancellationToken.None).ConfigureAwait(false);
+        return run;
     }
 
     /// <summary>The plan of the next run. Folds what earlier runs confirmed (as the CLI's dry run does) but sends nothing and records no run.</summary>

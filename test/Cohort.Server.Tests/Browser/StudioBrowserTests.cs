@@ -189,6 +189,12 @@ public sealed class StudioBrowserTests(StudioFixture fx) : IClassFixture<StudioF
         await page.GotoAsync("/audiences/high_value/history");
         await StudioFixture.WaitInteractiveAsync(page);
         await Assertions.Expect(page.Locator("[data-testid^=restore-]")).ToHaveCountAsync(0);
+        await page.GotoAsync("/syncs/high_value_export");
+        await StudioFixture.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=sync-yaml]")).ToContainTextAsync("audience: high_value");
+        await Assertions.Expect(page.Locator("[data-testid=run-now]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-testid=dry-run]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-testid=edit-sync]")).ToHaveCountAsync(0);
 
         var response = await fx.Api.SendAsync(HttpMethod.Put, "/api/audiences/high_value", Viewer,
             raw: """{"name":"high_value","model":"customers","condition":{"trait":"lifetime_value","gte":1}}""");
