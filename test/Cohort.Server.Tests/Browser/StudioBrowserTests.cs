@@ -149,6 +149,20 @@ public sealed class StudioBrowserTests(StudioFixture fx) : IClassFixture<StudioF
         await StudioFixture.ScreenshotAsync(page, "12-sync-run-history");
         var file = Assert.Single(Directory.GetFiles(folder, "*.csv"));
         Assert.Equal(expected + 1, (await File.ReadAllLinesAsync(file)).Count(l => l.Length > 0)); // a header and one row per member
+
+        // Editing opens the form on the stored sync; a new schedule is a new version.
+        await page.ClickAsync("[data-testid=edit-sync]");
+        await page.WaitForURLAsync("**/syncs/hv_to_files/edit");
+        await StudioFixture.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("#sync-destination")).ToHaveValueAsync("studio_files");
+        await Assertions.Expect(page.Locator("[data-testid=field-1] select.source")).ToHaveValueAsync("trait:lifetime_value");
+        await page.SelectOptionAsync("#schedule-type", "cron");
+        await page.FillAsync("#schedule-cron", "0 6 * * 1-5");
+        await page.FillAsync("#schedule-time-zone", "Europe/London");
+        await page.ClickAsync("[data-testid=save-sync]");
+        await page.WaitForURLAsync("**/syncs/hv_to_files?saved=2");
+        await StudioFixture.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=schedule]")).ToContainTextAsync("cron '0 6 * * 1-5' (Europe/London)");
         await page.Context.CloseAsync();
         Directory.Delete(folder, recursive: true);
     }
