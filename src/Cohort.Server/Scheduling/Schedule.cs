@@ -33,14 +33,6 @@ public sealed record Schedule(
         _ => ManualOnly,
     };
 
-    /// <summary>The <c>schedule:</c> of a sync file for this schedule; null for manual.</summary>
-    public SyncSchedule? ToWritten() => Type switch
-    {
-        Interval => new SyncSchedule(Every, null),
-        CronType => new SyncSchedule(null, Cron, TimeZone),
-        _ => null,
-    };
-
     /// <summary>Problems with the schedule, as diagnostics at <paramref name="path"/>.</summary>
     public IEnumerable<Diagnostic> Check(string path)
     {
