@@ -1,5 +1,6 @@
 using Cohort.Core.Diagnostics;
 using Cohort.Core.Projects;
+using Cohort.Destinations.Catalog;
 using Cohort.Server.Api;
 using Cohort.Server.Projects;
 using Cohort.Server.Scheduling;
@@ -117,14 +118,17 @@ public static class CohortServer
         services.AddSingleton<SecretVault>();
         services.AddSingleton<Guard>();
         services.AddSingleton<ActorResolver>();
-        services.AddSingleton(sp => new ProjectState(project, sp.GetRequiredService<DocumentStore>(), options.Clock));
+        services.TryAddSingleton(_ => options.Destinations ?? DestinationCatalog.CreateDefault());
+        services.AddSingleton(sp => new ProjectState(project, sp.GetRequiredService<DocumentStore>(), sp.GetRequiredService<DestinationCatalog>(), options.Clock));
         services.AddSingleton<AudienceService>();
         services.AddSingleton<DefinitionService>();
         services.AddSingleton<PreviewRunner>();
         services.AddSingleton<ProjectTransfer>();
         services.AddSingleton<UserService>();
         services.AddSingleton<SchemaService>();
-        services.TryAddSingleton<ISyncRunner, NotAvailableSyncRunner>();
+        services.AddSingleton(new SyncEngineSettings(options.SyncStatePath, options.Environment));
+        services.AddSingleton<SyncRunService>();
+        services.TryAddSingleton<ISyncRunner, EngineSyncRunner>();
         services.AddSingleton(sp => new SyncScheduler(sp.GetRequiredService<JobStore>(), sp.GetRequiredService<ISyncRunner>(), sp.GetRequiredService<AuditLog>(),
             options.Clock, options.Scheduler, () => sp.GetRequiredService<ProjectState>().TimeZone, sp.GetRequiredService<ILogger<SyncScheduler>>()));
         services.AddHostedService<SchedulerService>();

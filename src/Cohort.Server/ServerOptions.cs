@@ -1,3 +1,4 @@
+using Cohort.Destinations.Catalog;
 using Cohort.Server.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -35,7 +36,19 @@ public sealed class ServerOptions
 
     public SchedulerOptions Scheduler { get; init; } = new();
 
-    /// <summary>Extra registrations after the defaults, e.g. the sync engine's <see cref="ISyncRunner"/>.</summary>
+    /// <summary>The destination types syncs can use (default: <see cref="DestinationCatalog.CreateDefault"/>).</summary>
+    public DestinationCatalog? Destinations { get; init; }
+
+    /// <summary>
+    /// For a project whose warehouse is in-memory DuckDB: the DuckDB file that keeps the sync engine's state
+    /// (default <c>PROJECT/.cohort/state.duckdb</c>, the CLI's). Other warehouses keep it in their <c>cohort_state</c> schema.
+    /// </summary>
+    public string? SyncStatePath { get; init; }
+
+    /// <summary>Where <c>{env: NAME}</c> destination settings are read (default: the process environment).</summary>
+    public Func<string, string?>? Environment { get; init; }
+
+    /// <summary>Extra registrations after the defaults, e.g. another <see cref="ISyncRunner"/>.</summary>
     public Action<IServiceCollection>? ConfigureServices { get; init; }
 
     /// <summary>Show ASP.NET Core's request logs (off by default: the CLI prints its own banner).</summary>

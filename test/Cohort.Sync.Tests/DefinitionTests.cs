@@ -171,10 +171,29 @@ public sealed class DefinitionTests : IDisposable
     [InlineData("model: orders\ndestination: memory\nmode: upsert\n", DiagnosticCodes.UnknownModel)]
     [InlineData("destination: memory\nmode: upsert\n", DiagnosticCodes.MissingKey)]
     [InlineData("audience: active\ndestination: memory\nmode: upsert\nschedule: {every: 1 fortnight}\n", DiagnosticCodes.InvalidValue)]
+    [InlineData("audience: active\ndestination: memory\nmode: upsert\nschedule: {cron: 0 6 * * *, time_zone: Europe/Londn}\n", DiagnosticCodes.InvalidTimeZone)]
+    [InlineData("audience: active\ndestination: memory\nmode: upsert\nschedule: {every: 1 day, time_zone: Europe/London}\n", DiagnosticCodes.ConflictingKeys)]
     public void Bad_syncs_are_diagnosed(string yaml, string code)
     {
         _files.Sync("s", yaml);
         Assert.Equal(code, Single(code).Code);
+    }
+
+    [Fact]
+    public void A_cron_schedule_takes_an_optional_time_zone()
+    {
+        _files.Sync("s", "audience: active\ndestination: memory\nmode: upsert\nschedule: {cron: \"0 6 * * 1-5\", time_zone: Europe/London}\n");
+        Assert.Empty(Diagnostics().Where(d => d.IsError));
+        Assert.Equal(new SyncSchedule(null, "0 6 * * 1-5", "Europe/London"), Assert.Single(_files.Load().Syncs).Schedule);
+        var zone = Assert.Single(DiagnosticsFor("audience: active\ndestination: memory\nmode: upsert\nschedule: {cron: 0 6 * * *, time_zone: Europe/Londn}\n"), d => d.IsError);
+        Assert.Contains("Europe/London", zone.Suggestions);
+        Assert.Equal(4, zone.Location!.Line);
+    }
+
+    private ImmutableArray<Diagnostic> DiagnosticsFor(string yaml)
+    {
+        _files.Sync("s", yaml);
+        return Diagnostics();
     }
 
     [Fact]

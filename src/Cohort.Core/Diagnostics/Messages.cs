@@ -358,6 +358,8 @@ internal static class Messages
     public const string FilterNeedsModel = "'filter' applies to a sync over a model; a sync over an audience is filtered by the audience's own condition.";
     public const string ScheduleNeedsTiming = "'schedule' needs 'every' (such as \"1 hour\") or 'cron'.";
 
+    public const string TimeZoneNeedsCron = "'time_zone' goes with 'cron' only: an interval ('every') does not depend on a time zone.";
+
     public static string SourceWhat(string key) => $"the source of '{key}'";
 
     public static string SourceNeedsColumnOrTrait(string key) => $"The source of '{key}' needs 'column' or 'trait'.";

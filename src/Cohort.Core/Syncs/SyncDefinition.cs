@@ -74,10 +74,11 @@ public abstract record SyncSource
 }
 
 /// <summary>
-/// When the sync should run. A placeholder the server's scheduler reads later: <see cref="Every"/> is an interval
-/// such as "1 hour", <see cref="Cron"/> a cron expression; the CLI runs syncs only when asked.
+/// When the server's scheduler runs the sync (no schedule: only when asked): <see cref="Every"/> is an interval such
+/// as "1 hour", <see cref="Cron"/> a 5-field cron expression evaluated in <see cref="TimeZone"/> (an IANA zone; the
+/// project's when null). The CLI runs syncs only when asked; the server checks the interval and the cron expression.
 /// </summary>
-public sealed record SyncSchedule(string? Every, string? Cron);
+public sealed record SyncSchedule(string? Every, string? Cron, string? TimeZone = null);
 
 /// <summary>
 /// One sync (docs/sync.md): a source, a destination by name, a mode, the key, the field and identifier

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using Cohort.Core.Audiences;
 using Cohort.Core.Diagnostics;
 using Cohort.Core.Documents;
+using Cohort.Core.Time;
 
 namespace Cohort.Core.Syncs;
 
@@ -13,7 +14,7 @@ public static class SyncReader
         ["name", "description", "audience", "model", "filter", "destination", "mode", "on_exit", "key", "fields", "identifiers", "exclude", "split_group", "schedule"];
 
     private static readonly FrozenSet<string> SourceKeys = ["column", "trait"];
-    private static readonly FrozenSet<string> ScheduleKeys = ["every", "cron"];
+    private static readonly FrozenSet<string> ScheduleKeys = ["every", "cron", "time_zone"];
 
     internal static readonly IReadOnlyDictionary<string, SyncMode> Modes = new Dictionary<string, SyncMode>(StringComparer.Ordinal)
     {
@@ -217,7 +218,19 @@ public static class SyncReader
             return null;
         }
         if (reader.Name(entry.Value, entry.Key) is not { } text) return null;
-        if (entry.Key == "cron") return new SyncSchedule(null, text);
+        string? timeZone = null;
+        if (mapping.Find("time_zone") is { } zoneEntry)
+        {
+            if (entry.Key != "cron")
+            {
+                reader.Error(DiagnosticCodes.ConflictingKeys, Messages.TimeZoneNeedsCron, zoneEntry.KeyLocation);
+                return null;
+            }
+            if (reader.Name(zoneEntry.Value, "time_zone") is not { } zoneName
+                || TimeZones.Find(zoneName, zoneEntry.Value.Location, reader.Diagnostics) is null) return null;
+            timeZone = zoneName;
+        }
+        if (entry.Key == "cron") return new SyncSchedule(null, text, timeZone);
         return new ConditionParser(reader).Duration(entry.Value) is { } every ? new SyncSchedule(every.ToString(), null) : null;
     }
 }

@@ -22,6 +22,8 @@ internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) :
             VersionConflictException v when v.Actual < 0 => Problems.Conflict($"That name is taken. {v.Message.Split(':')[0]}."),
             VersionConflictException v => Problems.Conflict(v.Message),
             RequestException r => Problems.BadRequest(r.Title, r.Message),
+            ConflictException c => Problems.Conflict(c.Message),
+            FeatureNotAvailableException f => Problems.Create(StatusCodes.Status501NotImplemented, "not-implemented", "Not available", f.Message),
             PayloadTooLargeException t => Problems.TooLarge(t.Limit),
             BadHttpRequestException b => Problems.Create(b.StatusCode, "bad-request", "Bad request", b.Message),
             WarehouseException w => Problems.Create(StatusCodes.Status502BadGateway, "warehouse-error", "The warehouse failed", w.Message,

@@ -10,7 +10,8 @@ public sealed record SyncJob(
     DateTimeOffset? LastStartedAt, DateTimeOffset? LastFinishedAt, long? LastDurationMs, string? LastStatus);
 
 public sealed record SyncRun(
-    string Id, string SyncName, string Trigger, string Status, string Runner, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string? Detail)
+    string Id, string SyncName, string Trigger, string Status, string Runner, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string? Detail,
+    SyncRunResult? Result = null)
 {
     public double? DurationMs => FinishedAt is { } f ? (f - StartedAt).TotalMilliseconds : null;
 }
@@ -71,22 +72,67 @@ public sealed class JobStore(MetadataStore store)
             """, ct, ("@id", run.Id), ("@sync", run.SyncName), ("@trigger", run.Trigger), ("@status", run.Status), ("@runner", run.Runner),
             ("@started", run.StartedAt.ToUnixTimeMilliseconds())).ConfigureAwait(false);
 
-    public async Task FinishRunAsync(string id, string status, DateTimeOffset finished, string? detail, CancellationToken ct = default) =>
-        await store.ExecuteAsync("UPDATE sync_runs SET status = @status, finished_at = @at, detail = @detail WHERE id = @id", ct,
-            ("@status", status), ("@at", finished.ToUnixTimeMilliseconds()), ("@detail", detail), ("@id", id)).ConfigureAwait(false);
+    public async Task FinishRunAsync(string id, string status, DateTimeOffset finished, string? detail, SyncRunResult? result = null, CancellationToken ct = default) =>
+        await store.InTransactionAsync(async (c, tx) =>
+        {
+            await MetadataStore.ExecuteAsync(c, tx, "UPDATE sync_runs SET status = @status, finished_at = @at, detail = @detail WHERE id = @id", ct,
+                ("@status", status), ("@at", finished.ToUnixTimeMilliseconds()), ("@detail", detail), ("@id", id)).ConfigureAwait(false);
+            if (result is { } r)
+                await MetadataStore.ExecuteAsync(c, tx, """
+                    INSERT INTO sync_run_results (run_id, engine_run_id, planned, added, changed, removed, sent, succeeded, failed, skipped, pending,
+                        requests, retries, plan_ms, send_ms, commit_ms, audience_size)
+                    VALUES (@id, @e, @planned, @added, @changed, @removed, @sent, @succeeded, @failed, @skipped, @pending, @requests, @retries,
+                        @plan, @send, @commit, @size)
+                    """, ct, ("@id", id), ("@e", r.EngineRunId), ("@planned", r.Planned), ("@added", r.Added), ("@changed", r.Changed),
+                    ("@removed", r.Removed), ("@sent", r.Sent), ("@succeeded", r.Succeeded), ("@failed", r.Failed), ("@skipped", r.Skipped),
+                    ("@pending", r.Pending), ("@requests", r.Requests), ("@retries", r.Retries), ("@plan", r.PlanMs), ("@send", r.SendMs),
+                    ("@commit", r.CommitMs), ("@size", r.AudienceSize)).ConfigureAwait(false);
+            return 0;
+        }, ct).ConfigureAwait(false);
+
+    private const string RunSelect = """
+        SELECT r.id, r.sync_name, r.trigger_kind, r.status, r.runner, r.started_at, r.finished_at, r.detail,
+               x.engine_run_id, x.planned, x.added, x.changed, x.removed, x.sent, x.succeeded, x.failed, x.skipped, x.pending,
+               x.requests, x.retries, x.plan_ms, x.send_ms, x.commit_ms, x.audience_size
+        FROM sync_runs r LEFT JOIN sync_run_results x ON x.run_id = r.id
+        """;
 
     public async Task<List<SyncRun>> RunsAsync(string? syncName, int limit = 100, CancellationToken ct = default) =>
         await store.QueryAsync($"""
-            SELECT id, sync_name, trigger_kind, status, runner, started_at, finished_at, detail FROM sync_runs
-            {(syncName is null ? "" : "WHERE sync_name = @sync")} ORDER BY started_at DESC, id LIMIT @limit
+            {RunSelect}
+            {(syncName is null ? "" : "WHERE r.sync_name = @sync")} ORDER BY r.started_at DESC, r.id LIMIT @limit
             """, ReadRun, ct, syncName is null ? [("@limit", Math.Clamp(limit, 1, 1000))] : [("@sync", syncName), ("@limit", Math.Clamp(limit, 1, 1000))]).ConfigureAwait(false);
+
+    public async Task<SyncRun?> RunAsync(string id, CancellationToken ct = default) =>
+        (await store.QueryAsync($"{RunSelect} WHERE r.id = @id", ReadRun, ct, ("@id", id)).ConfigureAwait(false)).FirstOrDefault();
+
+    /// <summary>
+    /// Takes the lease of one sync's job whether or not it is due (a run started by hand, or a dry run), when no other
+    /// process holds it; false when it is leased (the sync is running somewhere).
+    /// </summary>
+    public async Task<bool> TryLeaseAsync(string syncName, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken ct = default) =>
+        await store.ExecuteAsync("""
+            UPDATE sync_jobs SET lease_owner = @owner, lease_until = @until
+            WHERE sync_name = @n AND (lease_owner IS NULL OR lease_until IS NULL OR lease_until < @now)
+            """, ct, ("@owner", owner), ("@until", (now + lease).ToUnixTimeMilliseconds()), ("@n", syncName), ("@now", now.ToUnixTimeMilliseconds())).ConfigureAwait(false) == 1;
+
+    /// <summary>Gives back a lease taken with <see cref="TryLeaseAsync"/> (only if <paramref name="owner"/> still holds it).</summary>
+    public async Task ReleaseAsync(string syncName, string owner, CancellationToken ct = default) =>
+        await store.ExecuteAsync("UPDATE sync_jobs SET lease_owner = NULL, lease_until = NULL WHERE sync_name = @n AND lease_owner = @owner", ct,
+            ("@n", syncName), ("@owner", owner)).ConfigureAwait(false);
 
     private static SyncJob ReadJob(DbDataReader r) => new(
         r.GetString(0), JsonSerializer.Deserialize<Schedule>(r.GetString(1)) ?? Schedule.ManualOnly, Time(r, 2), MetadataStore.Text(r, 3), Time(r, 4),
         Time(r, 5), Time(r, 6), MetadataStore.Long(r, 7), MetadataStore.Text(r, 8));
 
     private static SyncRun ReadRun(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), Time(r, 5)!.Value, Time(r, 6), MetadataStore.Text(r, 7));
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), Time(r, 5)!.Value, Time(r, 6), MetadataStore.Text(r, 7),
+        MetadataStore.Long(r, 8) is { } engineRun
+            ? new SyncRunResult(engineRun, L(r, 9), L(r, 10), L(r, 11), L(r, 12), L(r, 13), L(r, 14), L(r, 15), L(r, 16), L(r, 17), L(r, 18), L(r, 19),
+                L(r, 20), L(r, 21), L(r, 22), MetadataStore.Long(r, 23))
+            : null);
+
+    private static long L(DbDataReader r, int i) => MetadataStore.Long(r, i) ?? 0;
 
     private static DateTimeOffset? Time(DbDataReader r, int i) => MetadataStore.Long(r, i) is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
 }

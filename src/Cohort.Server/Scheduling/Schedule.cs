@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Cohort.Core.Diagnostics;
+using Cohort.Core.Syncs;
 using Cohort.Core.Time;
 using Cronos;
 
@@ -22,6 +23,15 @@ public sealed record Schedule(
     public const string CronType = "cron";
 
     public static Schedule ManualOnly { get; } = new(Manual);
+
+    /// <summary>The scheduler's reading of a sync file's <c>schedule:</c> (none: manual; <c>every</c>: interval; <c>cron</c> with its <c>time_zone</c>).</summary>
+    public static Schedule From(SyncSchedule? written) => written switch
+    {
+        null => ManualOnly,
+        { Cron: { } cron } => new Schedule(CronType, Cron: cron, TimeZone: written.TimeZone),
+        { Every: { } every } => new Schedule(Interval, Every: every),
+        _ => ManualOnly,
+    };
 
     /// <summary>Problems with the schedule, as diagnostics at <paramref name="path"/>.</summary>
     public IEnumerable<Diagnostic> Check(string path)

@@ -49,12 +49,38 @@ public sealed class SyncScheduler(JobStore jobs, ISyncRunner runner, AuditLog au
         return ran;
     }
 
-    private async Task RunOneAsync(string syncName, CancellationToken ct)
+    /// <summary>
+    /// Runs one sync now, in this process, under its lease (a run started by hand that the caller waits for). Throws
+    /// <see cref="Services.ConflictException"/> when the sync is running (here or on another server sharing the store).
+    /// </summary>
+    public async Task<string> RunNowAsync(string syncName, CancellationToken ct = default)
+    {
+        if (!await jobs.TryLeaseAsync(syncName, options.Owner, clock.GetUtcNow(), options.Lease, ct).ConfigureAwait(false))
+            throw new Services.ConflictException($"'{syncName}' is running now; try again when it has finished.");
+        return await RunOneAsync(syncName, ct, SyncTrigger.Manual).ConfigureAwait(false) ?? throw new Services.NotFoundException("sync", syncName);
+    }
+
+    /// <summary>Runs <paramref name="work"/> while holding the sync's lease, so no run of it starts meanwhile (dry runs).</summary>
+    public async Task<T> WithLeaseAsync<T>(string syncName, Func<Task<T>> work, CancellationToken ct = default)
+    {
+        if (!await jobs.TryLeaseAsync(syncName, options.Owner, clock.GetUtcNow(), options.Lease, ct).ConfigureAwait(false))
+            throw new Services.ConflictException($"'{syncName}' is running now; try again when it has finished.");
+        try
+        {
+            return await work().ConfigureAwait(false);
+        }
+        finally
+        {
+            await jobs.ReleaseAsync(syncName, options.Owner, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<string?> RunOneAsync(string syncName, CancellationToken ct, SyncTrigger? forced = null)
     {
         var job = await jobs.GetAsync(syncName, ct).ConfigureAwait(false);
-        if (job is null) return;
+        if (job is null) return null;
         // A job that was due on its schedule ran because of the schedule; anything else was made due by hand.
-        var trigger = job.Schedule.Type == Schedule.Manual ? SyncTrigger.Manual : SyncTrigger.Schedule;
+        var trigger = forced ?? (job.Schedule.Type == Schedule.Manual ? SyncTrigger.Manual : SyncTrigger.Schedule);
         var started = clock.GetUtcNow();
         var run = new SyncRun(Accounts.NewId("run"), syncName, trigger.ToString().ToLowerInvariant(), RunStatuses.Running, runner.Name, started, null, null);
         await jobs.StartRunAsync(run, ct).ConfigureAwait(false);
@@ -75,12 +101,13 @@ public sealed class SyncScheduler(JobStore jobs, ISyncRunner runner, AuditLog au
             outcome = new SyncRunOutcome(RunStatuses.Failed, e.Message);
         }
         var finished = clock.GetUtcNow();
-        await jobs.FinishRunAsync(run.Id, outcome.Status, finished, outcome.Detail, CancellationToken.None).ConfigureAwait(false);
+        await jobs.FinishRunAsync(run.Id, outcome.Status, finished, outcome.Detail, outcome.Result, CancellationToken.None).ConfigureAwait(false);
         var next = job.Schedule.NextAfter(finished, projectZone());
         var stillOwned = await jobs.CompleteAsync(syncName, options.Owner, started, finished, outcome.Status, next, CancellationToken.None).ConfigureAwait(false);
         await audit.WriteAsync("scheduler:" + options.Owner, "sync.run", "sync", syncName, AuditOutcomes.Ok,
             after: outcome.Status, detail: $"run {run.Id} ({run.Trigger}, runner {runner.Name}){(stillOwned ? "" : "; the lease had expired")}",
             ct: CancellationToken.None).ConfigureAwait(false);
+        return run.Id;
     }
 }
 

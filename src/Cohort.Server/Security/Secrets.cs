@@ -27,6 +27,9 @@ public sealed class SecretVault(MetadataStore store, IDataProtectionProvider pro
     public async Task<List<string>> KeysAsync(string destination, CancellationToken ct = default) =>
         await store.QueryAsync("SELECT secret_key FROM destination_secrets WHERE destination = @d ORDER BY secret_key", r => r.GetString(0), ct, ("@d", destination)).ConfigureAwait(false);
 
+    public async Task RemoveAsync(string destination, string key, CancellationToken ct = default) =>
+        await store.ExecuteAsync("DELETE FROM destination_secrets WHERE destination = @d AND secret_key = @k", ct, ("@d", destination), ("@k", key)).ConfigureAwait(false);
+
     public async Task RemoveAllAsync(string destination, CancellationToken ct = default) =>
         await store.ExecuteAsync("DELETE FROM destination_secrets WHERE destination = @d", ct, ("@d", destination)).ConfigureAwait(false);
 

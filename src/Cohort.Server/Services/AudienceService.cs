@@ -44,8 +44,8 @@ public sealed class AudienceService(ProjectState project, DocumentStore document
         var result = new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
         foreach (var sync in syncs)
         {
-            if (!jobList.TryGetValue(sync.Name, out var job) || job.NextRunAt is not { } at) continue;
-            if (!result.TryGetValue(sync.Audience, out var existing) || existing is null || at < existing) result[sync.Audience] = at;
+            if (sync.Audience is not { } audience || !jobList.TryGetValue(sync.Document.Name, out var job) || job.NextRunAt is not { } at) continue;
+            if (!result.TryGetValue(audience, out var existing) || existing is null || at < existing) result[audience] = at;
         }
         return result;
     }
@@ -111,7 +111,7 @@ public sealed class AudienceService(ProjectState project, DocumentStore document
         var users = snapshot.ValidAudiences.Where(a => a.Name != name && (a.Exclusions.Contains(name) || References(a.Condition, name))).Select(a => a.Name).ToList();
         if (users.Count > 0)
             throw new RequestException("Audience in use", $"'{name}' is used by {string.Join(", ", users)}; change those first.");
-        var syncs = (await definitions.ListSyncsAsync(ct).ConfigureAwait(false)).Where(s => s.Audience == name).Select(s => s.Name).ToList();
+        var syncs = (await definitions.ListSyncsAsync(ct).ConfigureAwait(false)).Where(s => s.Audience == name || s.Written?.Exclusions.Contains(name) == true).Select(s => s.Document.Name).ToList();
         if (syncs.Count > 0)
             throw new RequestException("Audience in use", $"'{name}' is synced by {string.Join(", ", syncs)}; delete those syncs first.");
         var result = await documents.DeleteAsync(DocumentKinds.Audience, name, actor.Username, ct).ConfigureAwait(false) ?? throw new NotFoundException("audience", name);

@@ -1,9 +1,8 @@
 using System.Collections.Immutable;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Cohort.Core.Diagnostics;
+using Cohort.Core.Documents;
+using Cohort.Core.Syncs;
 using Cohort.Server.Projects;
 using Cohort.Server.Scheduling;
 using Cohort.Server.Security;
@@ -11,238 +10,233 @@ using Cohort.Server.Store;
 
 namespace Cohort.Server.Services;
 
-/// <summary>A destination as stored and returned: configuration and the names of its secrets, never their values.</summary>
-public sealed record DestinationDefinition(
-    [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("type")] string Type,
-    [property: JsonPropertyName("description")] string? Description,
-    [property: JsonPropertyName("config")] ImmutableSortedDictionary<string, string> Config,
-    [property: JsonPropertyName("secrets")] ImmutableArray<string> Secrets);
-
-/// <summary>A sync definition: which audience goes to which destination, how, and when.</summary>
-public sealed record SyncDefinition(
-    [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("audience")] string Audience,
-    [property: JsonPropertyName("destination")] string Destination,
-    [property: JsonPropertyName("mode")] string Mode,
-    [property: JsonPropertyName("identifiers")] ImmutableArray<string> Identifiers,
-    [property: JsonPropertyName("mapping")] ImmutableSortedDictionary<string, string> Mapping,
-    [property: JsonPropertyName("schedule")] Schedule Schedule,
-    [property: JsonPropertyName("description")] string? Description);
+/// <summary>A secret a destination refers to with <c>{secret: NAME}</c>, and whether the server's secret store holds a value for it.</summary>
+public sealed record SecretStatus(string Name, bool Set);
 
 /// <summary>
-/// Destinations and syncs, stored as versioned JSON documents. Destination secrets are split off on save, encrypted
-/// in <see cref="SecretVault"/>, and only their names are kept in the (diffed, exported) document.
+/// Destinations and syncs, stored as versioned documents in the project format that <c>cohort validate</c> and the
+/// <c>cohort sync</c> verbs read (docs/destinations.md, docs/sync.md): the same readers and validators
+/// (<see cref="DestinationReader"/>, <see cref="SyncReader"/>, <see cref="SyncValidator"/>, the destination catalog)
+/// check what the API, the Studio and <c>cohort apply</c> save. YAML is stored as written; JSON as the equivalent
+/// YAML. Destination secrets never enter a document: settings refer to them as <c>{secret: NAME}</c> (or
+/// <c>{env: NAME}</c>), and values given in a request's <c>secrets:</c> mapping are encrypted in the
+/// <see cref="SecretVault"/>, bound to their destination.
 /// </summary>
 public sealed partial class DefinitionService(DocumentStore documents, SecretVault secrets, AuditLog audit, Guard guard, JobStore jobs,
     ProjectState project, TimeProvider clock)
 {
-    public static readonly ImmutableArray<string> Modes = ["add_remove", "upsert", "update", "insert", "mirror", "archive_on_exit"];
-
-    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    /// <summary>The request-only key of a destination body whose values go to the secret store.</summary>
+    public const string SecretsKey = "secrets";
 
     // ---- destinations
 
-    public async Task<List<DestinationDefinition>> ListDestinationsAsync(CancellationToken ct = default) =>
-        [.. (await documents.ListAsync(DocumentKinds.Destination, ct).ConfigureAwait(false)).Select(d => JsonSerializer.Deserialize<DestinationDefinition>(d.Content, Json)!)];
+    public async Task<List<StoredDestination>> ListDestinationsAsync(CancellationToken ct = default) =>
+        [.. (await project.CurrentAsync(ct).ConfigureAwait(false)).Destinations.Values.OrderBy(d => d.Document.Name, StringComparer.Ordinal)];
 
-    public async Task<(StoredDocument Document, DestinationDefinition Definition)> GetDestinationAsync(string name, CancellationToken ct = default)
+    public async Task<StoredDestination> GetDestinationAsync(string name, CancellationToken ct = default) =>
+        (await project.CurrentAsync(ct).ConfigureAwait(false)).Destinations.GetValueOrDefault(name) ?? throw new NotFoundException("destination", name);
+
+    /// <summary>The secrets a destination refers to (and any the store still holds for it), with whether each is set. Never values.</summary>
+    public async Task<ImmutableArray<SecretStatus>> SecretsAsync(StoredDestination destination, CancellationToken ct = default)
     {
-        var doc = await documents.GetAsync(DocumentKinds.Destination, name, ct).ConfigureAwait(false);
-        if (doc is null || doc.Deleted) throw new NotFoundException("destination", name);
-        return (doc, JsonSerializer.Deserialize<DestinationDefinition>(doc.Content, Json)!);
+        var stored = await secrets.KeysAsync(destination.Document.Name, ct).ConfigureAwait(false);
+        var referenced = destination.Definition is null ? [] : SecretNames(destination.Definition);
+        return [.. referenced.Union(stored).Order(StringComparer.Ordinal).Select(n => new SecretStatus(n, stored.Contains(n)))];
     }
 
-    public async Task<SaveResult> SaveDestinationAsync(Actor actor, string text, string? expectedName, CancellationToken ct = default)
+    /// <summary>
+    /// Validates and saves a destination (admin only). <paramref name="text"/> is a destination in the project format,
+    /// plus, in API requests only, <c>secrets: {NAME: value}</c> for settings written as <c>{secret: NAME}</c>.
+    /// <paramref name="asWritten"/> keeps a JSON document as JSON (<c>cohort apply</c> of a .json file).
+    /// </summary>
+    public async Task<SaveResult> SaveDestinationAsync(Actor actor, string text, DocumentFormat format, string? expectedName,
+        bool asWritten = false, string? comment = null, CancellationToken ct = default)
     {
         await guard.RequireAsync(actor, Permission.ManageDestinations, "destination.save", "destination", expectedName ?? "(new)", ct).ConfigureAwait(false);
         var bag = new DiagnosticBag();
-        var node = Parse(text, "destination", bag);
-        var name = Name(node, expectedName, "destination", bag);
-        var type = RequiredString(node, "type", "destination", bag);
-        var config = StringMap(node, "config", "destination", bag);
-        var secretValues = StringMap(node, "secrets", "destination", bag);
-        Reject(node, ["name", "type", "description", "config", "secrets"], "destination", bag);
-        foreach (var key in config.Keys.Where(LooksSecret))
-            bag.Error("COH904", $"The config key '{key}' looks like a credential; put it under 'secrets' so that it is encrypted and never shown again.",
-                SourceLocation.None($"config.{key}"), ["secrets"]);
-        if (bag.HasErrors) throw new CohortDiagnosticsException(bag.ToImmutable());
+        var fileName = ProjectState.DestinationFile(expectedName ?? "destination", Extension(format));
+        var root = DocumentReader.ReadText(text, format, fileName, bag);
+        var name = DocumentName(root, expectedName, "destination", bag);
+        var supplied = new Dictionary<string, string>(StringComparer.Ordinal);
+        DocEntry? secretsEntry = null;
+        if (root is DocMapping top && top.Find(SecretsKey) is { } entry)
+        {
+            secretsEntry = entry;
+            if (asWritten)
+                bag.Error("COH904", "Destination files must not hold secrets: refer to them as {secret: NAME} and set their values in the Studio or with PUT /api/destinations/{name}.",
+                    entry.KeyLocation.WithPath(SecretsKey), ["{secret: NAME}", "{env: NAME}"]);
+            else if (entry.Value is not DocMapping values)
+                bag.Error("COH904", "'secrets' must be a mapping of secret names to their values.", entry.Value.Location.WithPath(SecretsKey));
+            else
+            {
+                foreach (var value in values.Entries)
+                {
+                    if (value.Value is DocScalar { IsNull: false } scalar && scalar.Text.Length > 0) supplied[value.Key] = scalar.Text;
+                    else bag.Error("COH904", $"The secret '{value.Key}' must be a non-empty text value.", value.Value.Location.WithPath($"{SecretsKey}.{value.Key}"));
+                }
+            }
+        }
+        var document = root is null ? null : DocumentConverter.Without(root, SecretsKey);
+        var definition = document is null || name is null ? null : DestinationReader.Read(document, name, bag);
+        if (definition is not null)
+        {
+            project.Catalog.Validate(definition, bag);
+            var referenced = SecretNames(definition);
+            foreach (var key in supplied.Keys.Where(k => !referenced.Contains(k)))
+            {
+                var at = ((DocMapping)secretsEntry!.Value).Find(key)!.KeyLocation.WithPath($"{SecretsKey}.{key}");
+                bag.Error("COH904", $"No setting refers to the secret '{key}': write the setting as {{secret: {key}}}, or leave the secret out.", at,
+                    NameSuggester.Nearest(key, referenced));
+            }
+        }
+        if (bag.HasErrors || definition is null) throw new CohortDiagnosticsException(bag.ToImmutable());
 
+        var keep = format == DocumentFormat.Yaml || asWritten;
+        var stored = keep && secretsEntry is null ? text : DocumentConverter.ToYaml(document!);
+        var storedFormat = keep && secretsEntry is null ? Extension(format) : "yaml";
         var existing = await documents.GetAsync(DocumentKinds.Destination, name!, ct).ConfigureAwait(false);
-        var keptSecrets = existing is { Deleted: false } ? await secrets.KeysAsync(name!, ct).ConfigureAwait(false) : [];
-        foreach (var (key, value) in secretValues) await secrets.SetAsync(name!, key, value, actor.Username, ct).ConfigureAwait(false);
-        var definition = new DestinationDefinition(name!, type!, node?["description"]?.GetValue<string>(), config.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            [.. keptSecrets.Union(secretValues.Keys).Order(StringComparer.Ordinal)]);
-        var content = JsonSerializer.Serialize(definition, Json);
-        var save = await documents.SaveAsync(DocumentKinds.Destination, name!, "json", content, actor.Username, ct: ct).ConfigureAwait(false);
-        if (save.Outcome != SaveOutcome.Unchanged || secretValues.Count > 0)
+        if (expectedName is null && existing is { Deleted: false }) throw new VersionConflictException(DocumentKinds.Destination, name!, 0, -1);
+        var save = await documents.SaveAsync(DocumentKinds.Destination, name!, storedFormat, stored, actor.Username, comment: comment, ct: ct).ConfigureAwait(false);
+        foreach (var (key, value) in supplied) await secrets.SetAsync(name!, key, value, actor.Username, ct).ConfigureAwait(false);
+        // A secret no setting refers to any more is removed, so the store never keeps credentials nothing uses.
+        var stale = existing is { Deleted: false } ? (await secrets.KeysAsync(name!, ct).ConfigureAwait(false)).Except(SecretNames(definition)).ToList() : [];
+        foreach (var key in stale) await secrets.RemoveAsync(name!, key, ct).ConfigureAwait(false);
+        project.Invalidate();
+        if (save.Outcome != SaveOutcome.Unchanged || supplied.Count > 0 || stale.Count > 0)
+        {
+            var detail = new List<string>();
+            if (supplied.Count > 0) detail.Add($"secrets set: {string.Join(", ", supplied.Keys.Order(StringComparer.Ordinal))} (values not logged)");
+            if (stale.Count > 0) detail.Add($"secrets removed: {string.Join(", ", stale.Order(StringComparer.Ordinal))}");
+            if (comment is not null) detail.Add(comment);
             await audit.WriteAsync(actor.Username, save.Outcome == SaveOutcome.Created ? "destination.create" : "destination.update", "destination", name!,
-                AuditOutcomes.Ok, save.PreviousContent, content,
-                secretValues.Count > 0 ? $"secrets set: {string.Join(", ", secretValues.Keys.Order(StringComparer.Ordinal))} (values not logged)" : null, ct).ConfigureAwait(false);
+                AuditOutcomes.Ok, save.PreviousContent, stored, detail.Count > 0 ? string.Join("; ", detail) : null, ct).ConfigureAwait(false);
+        }
         return save;
     }
 
-    public async Task DeleteDestinationAsync(Actor actor, string name, CancellationToken ct = default)
+    public async Task DeleteDestinationAsync(Actor actor, string name, string? comment = null, CancellationToken ct = default)
     {
         await guard.RequireAsync(actor, Permission.ManageDestinations, "destination.delete", "destination", name, ct).ConfigureAwait(false);
-        var users = (await ListSyncsAsync(ct).ConfigureAwait(false)).Where(s => s.Destination == name).Select(s => s.Name).ToList();
+        var users = (await ListSyncsAsync(ct).ConfigureAwait(false)).Where(s => s.Written?.Destination == name).Select(s => s.Document.Name).ToList();
         if (users.Count > 0) throw new RequestException("Destination in use", $"'{name}' is used by {string.Join(", ", users)}; delete those syncs first.");
         var result = await documents.DeleteAsync(DocumentKinds.Destination, name, actor.Username, ct).ConfigureAwait(false) ?? throw new NotFoundException("destination", name);
         await secrets.RemoveAllAsync(name, ct).ConfigureAwait(false);
-        await audit.WriteAsync(actor.Username, "destination.delete", "destination", name, AuditOutcomes.Ok, result.PreviousContent, null, null, ct).ConfigureAwait(false);
+        project.Invalidate();
+        await audit.WriteAsync(actor.Username, "destination.delete", "destination", name, AuditOutcomes.Ok, result.PreviousContent, null, comment, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Every <c>{secret: NAME}</c> a destination's settings refer to (at any depth).</summary>
+    public static ImmutableArray<string> SecretNames(DestinationDefinition destination)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        void Visit(SettingValue value)
+        {
+            switch (value)
+            {
+                case SettingValue.Secret secret: names.Add(secret.Name); break;
+                case SettingValue.Map map: foreach (var e in map.Entries) Visit(e.Value); break;
+                case SettingValue.List list: foreach (var i in list.Items) Visit(i); break;
+            }
+        }
+        foreach (var setting in destination.Settings) Visit(setting.Value);
+        return [.. names];
     }
 
     // ---- syncs
 
-    public async Task<List<SyncDefinition>> ListSyncsAsync(CancellationToken ct = default) =>
-        [.. (await documents.ListAsync(DocumentKinds.Sync, ct).ConfigureAwait(false)).Select(d => JsonSerializer.Deserialize<SyncDefinition>(d.Content, Json)!)];
+    public async Task<List<StoredSync>> ListSyncsAsync(CancellationToken ct = default) =>
+        [.. (await project.CurrentAsync(ct).ConfigureAwait(false)).Syncs.Values.OrderBy(s => s.Document.Name, StringComparer.Ordinal)];
 
-    public async Task<(StoredDocument Document, SyncDefinition Definition)> GetSyncAsync(string name, CancellationToken ct = default)
+    public async Task<StoredSync> GetSyncAsync(string name, CancellationToken ct = default) =>
+        (await project.CurrentAsync(ct).ConfigureAwait(false)).Syncs.GetValueOrDefault(name) ?? throw new NotFoundException("sync", name);
+
+    /// <summary>Reads and checks a sync against the current project without saving it.</summary>
+    public async Task<SyncCheck> ValidateSyncAsync(string text, DocumentFormat format, string? expectedName, CancellationToken ct = default)
     {
-        var doc = await documents.GetAsync(DocumentKinds.Sync, name, ct).ConfigureAwait(false);
-        if (doc is null || doc.Deleted) throw new NotFoundException("sync", name);
-        return (doc, JsonSerializer.Deserialize<SyncDefinition>(doc.Content, Json)!);
+        var snapshot = await project.CurrentAsync(ct).ConfigureAwait(false);
+        var bag = new DiagnosticBag();
+        var root = DocumentReader.ReadText(text, format, ProjectState.SyncFile(expectedName ?? "sync", Extension(format)), bag);
+        var name = DocumentName(root, expectedName, "sync", bag);
+        if (root is null || name is null) return new SyncCheck(root, null, null, Schedule.ManualOnly, bag.ToImmutable());
+        var check = project.CheckSync(snapshot.Project, text, format, name);
+        return bag.HasErrors ? check with { Bound = null, Diagnostics = [.. bag.ToImmutable(), .. check.Diagnostics] } : check;
     }
 
-    public async Task<SaveResult> SaveSyncAsync(Actor actor, string text, string? expectedName, string? author = null, CancellationToken ct = default)
+    /// <summary>Validates and saves a sync; its schedule becomes the scheduler's job. Throws <see cref="CohortDiagnosticsException"/> when invalid.</summary>
+    public async Task<SaveResult> SaveSyncAsync(Actor actor, string text, DocumentFormat format, string? expectedName, bool asWritten = false,
+        int? expectedVersion = null, string? comment = null, CancellationToken ct = default)
     {
         await guard.RequireAsync(actor, Permission.EditSyncs, "sync.save", "sync", expectedName ?? "(new)", ct).ConfigureAwait(false);
-        var bag = new DiagnosticBag();
-        var node = Parse(text, "sync", bag);
-        var name = Name(node, expectedName, "sync", bag);
-        var audience = RequiredString(node, "audience", "sync", bag);
-        var destination = RequiredString(node, "destination", "sync", bag);
-        var mode = node?["mode"] is null ? "upsert" : RequiredString(node, "mode", "sync", bag);
-        var mapping = StringMap(node, "mapping", "sync", bag);
-        var identifiers = StringList(node, "identifiers", "sync", bag);
-        Reject(node, ["name", "audience", "destination", "mode", "identifiers", "mapping", "schedule", "description"], "sync", bag);
-        Schedule schedule = Schedule.ManualOnly;
-        if (node?["schedule"] is JsonObject scheduleNode)
-        {
-            try
-            {
-                schedule = scheduleNode.Deserialize<Schedule>(Json) ?? Schedule.ManualOnly;
-                bag.AddRange(schedule.Check("schedule"));
-            }
-            catch (JsonException e)
-            {
-                bag.Error("COH904", $"The schedule is not valid: {e.Message}", SourceLocation.None("schedule"));
-            }
-        }
-        else if (node?["schedule"] is not null)
-            bag.Error("COH904", "'schedule' must be a mapping such as {type: cron, cron: '0 6 * * *', time_zone: Europe/London}.", SourceLocation.None("schedule"));
-        if (mode is not null && !Modes.Contains(mode))
-            bag.Error("COH904", $"Unknown sync mode '{mode}'.", SourceLocation.None("mode"), NameSuggester.Nearest(mode, Modes));
-
-        var snapshot = await project.CurrentAsync(ct).ConfigureAwait(false);
-        if (audience is not null && !snapshot.Audiences.ContainsKey(audience))
-            bag.Error("COH903", $"There is no audience named '{audience}'.", SourceLocation.None("audience"), NameSuggester.Nearest(audience, snapshot.Audiences.Keys));
-        var destinations = await ListDestinationsAsync(ct).ConfigureAwait(false);
-        if (destination is not null && destinations.All(d => d.Name != destination))
-            bag.Error("COH903", $"There is no destination named '{destination}'.", SourceLocation.None("destination"), NameSuggester.Nearest(destination, destinations.Select(d => d.Name)));
-        if (bag.HasErrors) throw new CohortDiagnosticsException(bag.ToImmutable());
-
-        var definition = new SyncDefinition(name!, audience!, destination!, mode!, identifiers, mapping.ToImmutableSortedDictionary(StringComparer.Ordinal), schedule,
-            node?["description"]?.GetValue<string>());
-        var content = JsonSerializer.Serialize(definition, Json);
-        var save = await documents.SaveAsync(DocumentKinds.Sync, name!, "json", content, author ?? actor.Username, ct: ct).ConfigureAwait(false);
-        await jobs.UpsertAsync(name!, schedule, schedule.NextAfter(clock.GetUtcNow(), project.TimeZone), ct).ConfigureAwait(false);
+        var check = await ValidateSyncAsync(text, format, expectedName, ct).ConfigureAwait(false);
+        if (!check.Succeeded) throw new CohortDiagnosticsException(check.Diagnostics);
+        var name = check.Written!.Name;
+        if (expectedName is null && await documents.GetAsync(DocumentKinds.Sync, name, ct).ConfigureAwait(false) is { Deleted: false })
+            throw new VersionConflictException(DocumentKinds.Sync, name, 0, -1);
+        var keep = format == DocumentFormat.Yaml || asWritten;
+        var stored = keep ? text : DocumentConverter.ToYaml(check.Root!);
+        var save = await documents.SaveAsync(DocumentKinds.Sync, name, keep ? Extension(format) : "yaml", stored, actor.Username, expectedVersion, comment, ct).ConfigureAwait(false);
+        project.Invalidate();
+        var current = await jobs.GetAsync(name, ct).ConfigureAwait(false);
+        if (current is null || current.Schedule != check.Schedule)
+            await jobs.UpsertAsync(name, check.Schedule, check.Schedule.NextAfter(clock.GetUtcNow(), project.TimeZone), ct).ConfigureAwait(false);
         if (save.Outcome != SaveOutcome.Unchanged)
-            await audit.WriteAsync(actor.Username, save.Outcome == SaveOutcome.Created ? "sync.create" : "sync.update", "sync", name!,
-                AuditOutcomes.Ok, save.PreviousContent, content, null, ct).ConfigureAwait(false);
+            await audit.WriteAsync(actor.Username, save.Outcome == SaveOutcome.Created ? "sync.create" : "sync.update", "sync", name,
+                AuditOutcomes.Ok, save.PreviousContent, stored, comment ?? $"version {save.Version!.Version}", ct).ConfigureAwait(false);
         return save;
     }
 
-    public async Task DeleteSyncAsync(Actor actor, string name, CancellationToken ct = default)
+    public async Task DeleteSyncAsync(Actor actor, string name, string? comment = null, CancellationToken ct = default)
     {
         await guard.RequireAsync(actor, Permission.EditSyncs, "sync.delete", "sync", name, ct).ConfigureAwait(false);
         var result = await documents.DeleteAsync(DocumentKinds.Sync, name, actor.Username, ct).ConfigureAwait(false) ?? throw new NotFoundException("sync", name);
         await jobs.RemoveAsync(name, ct).ConfigureAwait(false);
-        await audit.WriteAsync(actor.Username, "sync.delete", "sync", name, AuditOutcomes.Ok, result.PreviousContent, null, null, ct).ConfigureAwait(false);
+        project.Invalidate();
+        await audit.WriteAsync(actor.Username, "sync.delete", "sync", name, AuditOutcomes.Ok, result.PreviousContent, null, comment, ct).ConfigureAwait(false);
     }
 
     /// <summary>Asks for a run now: the job becomes due and the next scheduler tick (on any server) runs it under its lease.</summary>
     public async Task TriggerAsync(Actor actor, string name, CancellationToken ct = default)
     {
         await guard.RequireAsync(actor, Permission.TriggerSyncs, "sync.trigger", "sync", name, ct).ConfigureAwait(false);
-        var (_, sync) = await GetSyncAsync(name, ct).ConfigureAwait(false);
+        var sync = await GetSyncAsync(name, ct).ConfigureAwait(false);
         if (!await jobs.MakeDueAsync(name, clock.GetUtcNow(), ct).ConfigureAwait(false))
-        {
             await jobs.UpsertAsync(name, sync.Schedule, clock.GetUtcNow(), ct).ConfigureAwait(false);
-        }
         await audit.WriteAsync(actor.Username, "sync.trigger", "sync", name, AuditOutcomes.Ok, detail: "manual trigger", ct: ct).ConfigureAwait(false);
     }
 
-    // ---- parsing helpers: problems become diagnostics with the path of the field
+    // ---- helpers
 
-    internal static JsonObject? Parse(string text, string what, DiagnosticBag bag)
+    /// <summary>The document's <c>name</c>, or the one from the URL; they must agree, and names become URLs and file names.</summary>
+    private static string? DocumentName(DocNode? root, string? expected, string what, DiagnosticBag bag)
     {
-        try
+        if (root is not DocMapping mapping) return expected;
+        string? name = expected;
+        var at = mapping.Location.WithPath("name");
+        if (mapping.Find("name") is { } entry)
         {
-            if (JsonNode.Parse(text) is JsonObject o) return o;
-            bag.Error("COH900", $"A {what} must be a JSON object.", SourceLocation.None());
+            if (entry.Value is not DocScalar { IsNull: false } scalar || scalar.Text.Length == 0) return null; // the reader reports it
+            name = scalar.Text;
+            at = entry.Value.Location.WithPath("name");
         }
-        catch (JsonException e)
+        if (name is null)
         {
-            bag.Error("COH900", $"The {what} is not valid JSON: {e.Message}", new SourceLocation(what, (int)(e.LineNumber ?? 0) + 1, (int)(e.BytePositionInLine ?? 0) + 1, ""));
+            bag.Error("COH904", $"A {what} needs 'name'.", at);
+            return null;
         }
-        return null;
-    }
-
-    private static string? Name(JsonObject? node, string? expected, string what, DiagnosticBag bag)
-    {
-        var name = RequiredString(node, "name", what, bag) ?? expected;
-        if (name is null) return null;
         if (!NamePattern().IsMatch(name))
-            bag.Error("COH904", $"'{name}' is not a valid {what} name: use letters, digits, '_' and '-', starting with a letter or '_' (at most 100 characters).", SourceLocation.None("name"));
-        else if (expected is not null && name != expected)
-            bag.Error("COH902", $"The document's name '{name}' differs from the {what} being saved, '{expected}'.", SourceLocation.None("name"), [expected]);
+        {
+            bag.Error("COH904", $"'{name}' is not a valid {what} name: use letters, digits, '_' and '-', starting with a letter or '_' (at most 100 characters).", at);
+            return null;
+        }
+        if (expected is not null && name != expected)
+        {
+            bag.Error("COH902", $"The document's name '{name}' differs from the {what} being saved, '{expected}'. Renaming is not supported; create a new {what} instead.", at, [expected]);
+            return null;
+        }
         return name;
     }
 
-    private static string? RequiredString(JsonObject? node, string key, string what, DiagnosticBag bag)
-    {
-        if (node is null) return null;
-        if (node[key] is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0) return s;
-        bag.Error("COH904", node[key] is null ? $"A {what} needs '{key}'." : $"'{key}' must be a non-empty string.", SourceLocation.None(key));
-        return null;
-    }
-
-    private static Dictionary<string, string> StringMap(JsonObject? node, string key, string what, DiagnosticBag bag)
-    {
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (node?[key] is null) return map;
-        if (node[key] is not JsonObject o)
-        {
-            bag.Error("COH904", $"'{key}' of a {what} must be a mapping of names to strings.", SourceLocation.None(key));
-            return map;
-        }
-        foreach (var (k, v) in o)
-        {
-            if (v is JsonValue value && value.TryGetValue<string>(out var s)) map[k] = s;
-            else bag.Error("COH904", $"'{key}.{k}' must be a string.", SourceLocation.None($"{key}.{k}"));
-        }
-        return map;
-    }
-
-    private static ImmutableArray<string> StringList(JsonObject? node, string key, string what, DiagnosticBag bag)
-    {
-        if (node?[key] is null) return [];
-        if (node[key] is JsonArray a && a.All(x => x is JsonValue v && v.TryGetValue<string>(out _))) return [.. a.Select(x => x!.GetValue<string>())];
-        bag.Error("COH904", $"'{key}' of a {what} must be a list of strings.", SourceLocation.None(key));
-        return [];
-    }
-
-    private static void Reject(JsonObject? node, string[] known, string what, DiagnosticBag bag)
-    {
-        if (node is null) return;
-        foreach (var (key, _) in node.Where(p => !known.Contains(p.Key)))
-            bag.Error("COH904", $"Unknown key '{key}' in a {what}.", SourceLocation.None(key), NameSuggester.Nearest(key, known));
-    }
-
-    private static bool LooksSecret(string key) =>
-        key.Contains("secret", StringComparison.OrdinalIgnoreCase) || key.Contains("password", StringComparison.OrdinalIgnoreCase)
-        || key.Contains("token", StringComparison.OrdinalIgnoreCase) || key.Contains("api_key", StringComparison.OrdinalIgnoreCase);
+    private static string Extension(DocumentFormat format) => format == DocumentFormat.Json ? "json" : "yaml";
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_-]{0,99}$")]
     internal static partial Regex NamePattern();

@@ -13,3 +13,9 @@ public sealed class RequestException(string title, string detail) : Exception(de
 {
     public string Title { get; } = title;
 }
+
+/// <summary>The request conflicts with what is happening now, e.g. the sync is running (the API answers 409).</summary>
+public sealed class ConflictException(string detail) : Exception(detail);
+
+/// <summary>The server runs without the part this request needs (the API answers 501).</summary>
+public sealed class FeatureNotAvailableException(string detail) : Exception(detail);

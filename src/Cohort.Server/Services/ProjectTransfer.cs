@@ -1,12 +1,10 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Cohort.Core.Diagnostics;
 using Cohort.Core.Documents;
 using Cohort.Core.Projects;
 using Cohort.Server.Projects;
 using Cohort.Server.Security;
 using Cohort.Server.Store;
-using YamlDotNet.Serialization;
+using Cohort.Sync.Definitions;
 
 namespace Cohort.Server.Services;
 
@@ -26,6 +24,9 @@ public sealed class ProjectTransfer(DocumentStore documents, DefinitionService d
         await guard.RequireAsync(actor, Permission.EditSchema, "project.apply", "project", projectPath, ct).ConfigureAwait(false);
         var loaded = ProjectLoader.Load(projectPath);
         if (loaded.HasErrors) throw new CohortDiagnosticsException(loaded.Diagnostics);
+        // What depends on destination types (settings, operations a mode needs, identifiers), as `cohort validate` checks it.
+        var bound = SyncProject.Bind(loaded, project.Catalog);
+        if (bound.HasErrors) throw new CohortDiagnosticsException(bound.Diagnostics);
         var badNames = loaded.Audiences.Where(a => !DefinitionService.NamePattern().IsMatch(a.Name))
             .Select(a => new Diagnostic("COH904", Severity.Error, $"'{a.Name}' is not a valid audience name for the server: use letters, digits, '_' and '-'.",
                 a.Location?.WithPath("name"), [])).ToList();
@@ -45,30 +46,27 @@ public sealed class ProjectTransfer(DocumentStore documents, DefinitionService d
         }
         project.Invalidate();
 
+        // Destinations and syncs are stored as written (YAML or JSON), so that export gives the same files back.
         var destinationNames = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (file, json) in ReadFolder(Path.Combine(dir, "destinations")))
+        foreach (var destination in loaded.Destinations)
         {
-            var node = JsonNode.Parse(json) as JsonObject;
-            if (node?["secrets"] is not null)
-                throw new CohortDiagnosticsException([new Diagnostic("COH904", Severity.Error,
-                    "Destination files must not hold secrets; set them in the Studio or with PUT /api/destinations/{name}.", new SourceLocation(Rel(dir, file), 0, 0, "secrets"), [])]);
-            var name = node?["name"]?.GetValue<string>() ?? Path.GetFileNameWithoutExtension(file);
-            node!["name"] = name;
-            destinationNames.Add(name);
-            var before = await documents.GetAsync(DocumentKinds.Destination, name, ct).ConfigureAwait(false);
-            var save = await definitions.SaveDestinationAsync(actor, node.ToJsonString(), name, ct).ConfigureAwait(false);
-            changes.Add(new TransferChange(DocumentKinds.Destination, name, Describe(save.Outcome, before)));
+            if (destination.Location is not { File.Length: > 0 } location || location.File == ProjectDefinition.FileName) continue; // inline in cohort.yaml: read from there
+            var file = Path.Combine(dir, location.File);
+            destinationNames.Add(destination.Name);
+            var before = await documents.GetAsync(DocumentKinds.Destination, destination.Name, ct).ConfigureAwait(false);
+            var save = await definitions.SaveDestinationAsync(actor, await File.ReadAllTextAsync(file, ct).ConfigureAwait(false), Format(file), destination.Name,
+                asWritten: true, comment: "cohort apply", ct: ct).ConfigureAwait(false);
+            changes.Add(new TransferChange(DocumentKinds.Destination, destination.Name, Describe(save.Outcome, before)));
         }
         var syncNames = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (file, json) in ReadFolder(Path.Combine(dir, "syncs")))
+        foreach (var sync in loaded.Syncs)
         {
-            var node = JsonNode.Parse(json) as JsonObject;
-            var name = node?["name"]?.GetValue<string>() ?? Path.GetFileNameWithoutExtension(file);
-            node!["name"] = name;
-            syncNames.Add(name);
-            var before = await documents.GetAsync(DocumentKinds.Sync, name, ct).ConfigureAwait(false);
-            var save = await definitions.SaveSyncAsync(actor, node.ToJsonString(), name, ct: ct).ConfigureAwait(false);
-            changes.Add(new TransferChange(DocumentKinds.Sync, name, Describe(save.Outcome, before)));
+            var file = Path.Combine(dir, sync.Location!.File);
+            syncNames.Add(sync.Name);
+            var before = await documents.GetAsync(DocumentKinds.Sync, sync.Name, ct).ConfigureAwait(false);
+            var save = await definitions.SaveSyncAsync(actor, await File.ReadAllTextAsync(file, ct).ConfigureAwait(false), Format(file), sync.Name,
+                asWritten: true, comment: "cohort apply", ct: ct).ConfigureAwait(false);
+            changes.Add(new TransferChange(DocumentKinds.Sync, sync.Name, Describe(save.Outcome, before)));
         }
 
         if (prune)
@@ -76,13 +74,13 @@ public sealed class ProjectTransfer(DocumentStore documents, DefinitionService d
             foreach (var sync in await documents.ListAsync(DocumentKinds.Sync, ct).ConfigureAwait(false))
             {
                 if (syncNames.Contains(sync.Name)) continue;
-                await definitions.DeleteSyncAsync(actor, sync.Name, ct).ConfigureAwait(false);
+                await definitions.DeleteSyncAsync(actor, sync.Name, "cohort apply --prune", ct).ConfigureAwait(false);
                 changes.Add(new TransferChange(DocumentKinds.Sync, sync.Name, "deleted"));
             }
             foreach (var destination in await documents.ListAsync(DocumentKinds.Destination, ct).ConfigureAwait(false))
             {
                 if (destinationNames.Contains(destination.Name)) continue;
-                await definitions.DeleteDestinationAsync(actor, destination.Name, ct).ConfigureAwait(false);
+                await definitions.DeleteDestinationAsync(actor, destination.Name, "cohort apply --prune", ct).ConfigureAwait(false);
                 changes.Add(new TransferChange(DocumentKinds.Destination, destination.Name, "deleted"));
             }
             foreach (var audience in await documents.ListAsync(DocumentKinds.Audience, ct).ConfigureAwait(false))
@@ -109,14 +107,10 @@ public sealed class ProjectTransfer(DocumentStore documents, DefinitionService d
         foreach (var audience in await documents.ListAsync(DocumentKinds.Audience, ct).ConfigureAwait(false))
             changes.Add(await WriteAsync(Path.Combine(directory, "audiences", $"{audience.Name}.{audience.Format}"), DocumentKinds.Audience, audience.Name, audience.Content, ct).ConfigureAwait(false));
         foreach (var destination in await documents.ListAsync(DocumentKinds.Destination, ct).ConfigureAwait(false))
-        {
-            var node = JsonNode.Parse(destination.Content)!.AsObject();
-            node.Remove("secrets"); // names only, but secrets never go to files: they are set per environment
-            changes.Add(await WriteAsync(Path.Combine(directory, "destinations", $"{destination.Name}.json"), DocumentKinds.Destination, destination.Name,
-                node.ToJsonString(DefinitionService.Json) + "\n", ct).ConfigureAwait(false));
-        }
+            changes.Add(await WriteAsync(Path.Combine(directory, "destinations", $"{destination.Name}.{destination.Format}"), DocumentKinds.Destination, destination.Name,
+                destination.Content, ct).ConfigureAwait(false)); // never secrets: those are in the secret store only
         foreach (var sync in await documents.ListAsync(DocumentKinds.Sync, ct).ConfigureAwait(false))
-            changes.Add(await WriteAsync(Path.Combine(directory, "syncs", $"{sync.Name}.json"), DocumentKinds.Sync, sync.Name, sync.Content + "\n", ct).ConfigureAwait(false));
+            changes.Add(await WriteAsync(Path.Combine(directory, "syncs", $"{sync.Name}.{sync.Format}"), DocumentKinds.Sync, sync.Name, sync.Content, ct).ConfigureAwait(false));
         return changes;
     }
 
@@ -149,32 +143,8 @@ public sealed class ProjectTransfer(DocumentStore documents, DefinitionService d
         return new TransferChange(kind, name, existed ? "changed" : "added");
     }
 
-    private static IEnumerable<(string File, string Json)> ReadFolder(string folder)
-    {
-        if (!Directory.Exists(folder)) yield break;
-        foreach (var file in Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal))
-        {
-            var format = DocumentReader.FormatOf(file);
-            if (format is null) continue;
-            var text = File.ReadAllText(file);
-            yield return (file, format == DocumentFormat.Json ? text : YamlToJson(text));
-        }
-    }
-
-    private static string YamlToJson(string yaml)
-    {
-        var graph = new DeserializerBuilder().Build().Deserialize<object?>(yaml);
-        return JsonSerializer.Serialize(Normalize(graph));
-    }
-
-    private static object? Normalize(object? node) => node switch
-    {
-        IDictionary<object, object?> map => map.ToDictionary(p => Convert.ToString(p.Key, System.Globalization.CultureInfo.InvariantCulture)!, p => Normalize(p.Value)),
-        IList<object?> list => list.Select(Normalize).ToList(),
-        _ => node,
-    };
+    private static DocumentFormat Format(string path) => DocumentReader.FormatOf(path) ?? DocumentFormat.Yaml;
 
     private static string FormatName(string path) => DocumentReader.FormatOf(path) == DocumentFormat.Json ? "json" : "yaml";
 
-    private static string Rel(string dir, string file) => Path.GetRelativePath(dir, file).Replace('\\', '/');
 }

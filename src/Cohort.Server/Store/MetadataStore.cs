@@ -116,6 +116,15 @@ public abstract class MetadataStore : IAsyncDisposable
                 runner TEXT NOT NULL, started_at BIGINT NOT NULL, finished_at BIGINT NULL, detail TEXT NULL)
             """;
         yield return "CREATE INDEX IF NOT EXISTS sync_runs_by_sync ON sync_runs (sync_name, started_at)";
+        // What the sync engine recorded for a run (docs/sync.md, "Run records"); a table of its own so older stores need no ALTER.
+        yield return """
+            CREATE TABLE IF NOT EXISTS sync_run_results (
+                run_id TEXT PRIMARY KEY, engine_run_id BIGINT NOT NULL, planned BIGINT NOT NULL, added BIGINT NOT NULL,
+                changed BIGINT NOT NULL, removed BIGINT NOT NULL, sent BIGINT NOT NULL, succeeded BIGINT NOT NULL,
+                failed BIGINT NOT NULL, skipped BIGINT NOT NULL, pending BIGINT NOT NULL, requests BIGINT NOT NULL,
+                retries BIGINT NOT NULL, plan_ms BIGINT NOT NULL, send_ms BIGINT NOT NULL, commit_ms BIGINT NOT NULL,
+                audience_size BIGINT NULL)
+            """;
         yield return $"""
             CREATE TABLE IF NOT EXISTS audience_sizes (
                 seq {IdentityColumn}, audience TEXT NOT NULL, at BIGINT NOT NULL, size BIGINT NOT NULL,

@@ -37,7 +37,7 @@ public abstract class ApiTests<TStore>(ServerFixture<TStore> fx) where TStore : 
         Assert.Equal(HttpStatusCode.Created, create.StatusCode);
         var changed = Audience("api_versions").Replace("30 days", "7 days", StringComparison.Ordinal);
         var update = await fx.SendAsync(HttpMethod.Put, "/api/audiences/api_versions?expectedVersion=1", "engineer", raw: changed);
-        Assert.Equal(HttpStatusCode.OK, update.StatusCode);
+        Assert.True(update.StatusCode == HttpStatusCode.OK, await update.Content.ReadAsStringAsync());
 
         var versions = (await fx.GetJsonAsync("/api/audiences/api_versions/versions", "viewer")).AsArray();
         Assert.Equal([2, 1], versions.Select(v => v!["version"]!.GetValue<int>()));
@@ -137,7 +137,7 @@ public abstract class ApiTests<TStore>(ServerFixture<TStore> fx) where TStore : 
         await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Post, "/api/users", "marketer", new { username = "mallory", role = "admin", password = "long-enough-password" }), 403);
         await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Get, "/api/audit", "marketer"), 403);
         await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Put, "/api/schema", "marketer", raw: "models: {}", contentType: "application/yaml"), 403);
-        await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Post, "/api/destinations", "marketer", new { name = "leak", type = "webhook", secrets = new { api_key = "x" } }), 403);
+        await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Post, "/api/destinations", "marketer", new { name = "leak", type = "webhook", settings = new { url = "https://x.invalid/", secret = new { secret = "k" } }, secrets = new { k = "x" } }), 403);
         var denied = (await AuditAsync()).Where(e => e.Outcome == AuditOutcomes.Denied && e.Actor == "marketer").Select(e => e.Action).ToList();
         Assert.Contains("user.create", denied);
         Assert.Contains("audit.read", denied);
@@ -154,7 +154,7 @@ public abstract class ApiTests<TStore>(ServerFixture<TStore> fx) where TStore : 
         await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Post, "/api/audiences", "viewer", raw: Audience("viewer_made")), 403);
         await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Delete, "/api/audiences/high_value", "viewer"), 403);
         await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Post, "/api/audiences/high_value/versions/1/restore", "viewer"), 403);
-        await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Post, "/api/syncs", "viewer", new { name = "s", audience = "high_value", destination = "d" }), 403);
+        await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Post, "/api/syncs", "viewer", new { name = "s", audience = "high_value", destination = "exports", mode = "mirror" }), 403);
         Assert.Contains(await AuditAsync(), e => e.Actor == "viewer" && e.Action == "audience.save" && e.Outcome == AuditOutcomes.Denied);
         await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Get, "/api/audiences/viewer_made", "viewer"), 404);
     }
@@ -254,58 +254,150 @@ public abstract class ApiTests<TStore>(ServerFixture<TStore> fx) where TStore : 
     public async Task Destination_secrets_are_encrypted_at_rest_and_never_returned()
     {
         const string secret = "sk_live_do_not_leak_42";
-        var create = await fx.SendAsync(HttpMethod.Post, "/api/destinations", "admin", new { name = "crm", type = "webhook", config = new { url = "https://example.invalid/hook" }, secrets = new { api_key = secret } });
+        var create = await fx.SendAsync(HttpMethod.Post, "/api/destinations", "admin", new
+        {
+            name = "crm", type = "webhook", description = "The CRM",
+            settings = new { url = "https://example.invalid/hook", secret = new { secret = "crm_signing" } },
+            secrets = new { crm_signing = secret },
+        });
         Assert.Equal(HttpStatusCode.Created, create.StatusCode);
         var text = await create.Content.ReadAsStringAsync() + await (await fx.SendAsync(HttpMethod.Get, "/api/destinations/crm", "admin")).Content.ReadAsStringAsync()
                    + await (await fx.SendAsync(HttpMethod.Get, "/api/destinations", "viewer")).Content.ReadAsStringAsync()
                    + await (await fx.SendAsync(HttpMethod.Get, "/api/destinations/crm/versions", "admin")).Content.ReadAsStringAsync()
                    + await (await fx.SendAsync(HttpMethod.Get, "/api/audit", "admin")).Content.ReadAsStringAsync();
         Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
-        Assert.Contains("api_key", text, StringComparison.Ordinal);
+        var got = await fx.GetJsonAsync("/api/destinations/crm", "viewer");
+        Assert.Equal("crm_signing", got["secrets"]![0]!["name"]!.GetValue<string>());
+        Assert.True(got["secrets"]![0]!["set"]!.GetValue<bool>());
+        // The stored document is the project format (what `cohort export` writes), with the reference and without the value.
+        Assert.Equal("webhook", got["definition"]!["type"]!.GetValue<string>());
+        Assert.Equal("crm_signing", got["definition"]!["settings"]!["secret"]!["secret"]!.GetValue<string>());
+        Assert.Null(got["definition"]!["secrets"]);
 
         var store = fx.Server.Services.GetRequiredService<MetadataStore>();
         var cipher = await store.QueryAsync("SELECT ciphertext FROM destination_secrets WHERE destination = 'crm'", r => r.GetString(0), CancellationToken.None);
         Assert.DoesNotContain(secret, Assert.Single(cipher), StringComparison.Ordinal);
         var everything = await store.QueryAsync("SELECT content FROM document_versions", r => r.GetString(0), CancellationToken.None);
         Assert.All(everything, c => Assert.DoesNotContain(secret, c, StringComparison.Ordinal));
-        Assert.Equal(secret, await fx.Server.Services.GetRequiredService<Security.SecretVault>().RevealAsync("crm", "api_key"));
+        Assert.Equal(secret, await fx.Server.Services.GetRequiredService<Security.SecretVault>().RevealAsync("crm", "crm_signing"));
 
-        var plain = await fx.SendAsync(HttpMethod.Post, "/api/destinations", "admin", new { name = "crm2", type = "webhook", config = new { api_token = "oops" } });
+        // A credential written as a plain value is refused where it was written, with the references to use instead.
+        var plain = await fx.SendAsync(HttpMethod.Post, "/api/destinations", "admin", new { name = "crm2", type = "webhook", settings = new { url = "https://example.invalid/x", secret = "oops" } });
         var problem = await Problem.AssertAsync(plain, 400);
-        Assert.Equal("config.api_token", problem["errors"]![0]!["path"]!.GetValue<string>());
+        var error = problem["errors"]!.AsArray().First(e => e!["code"]!.GetValue<string>() == "COH503")!;
+        Assert.Equal("settings.secret", error["path"]!.GetValue<string>());
+        Assert.Contains("{secret: NAME}", error["suggestions"]!.AsArray().Select(x => x!.GetValue<string>()));
+        // A secret no setting refers to, an unknown setting of the type, and an unknown type: all reported at once, with suggestions.
+        var typos = await fx.SendAsync(HttpMethod.Post, "/api/destinations", "admin", raw: """
+            name: crm3
+            type: webhook
+            settings:
+              url: https://example.invalid/x
+              secret: {secret: signing}
+              batchsize: 10
+            secrets: {signin: x}
+            """, contentType: "application/yaml");
+        var paths = (await Problem.AssertAsync(typos, 400))["errors"]!.AsArray().Select(e => (e!["path"]?.GetValue<string>(), e["suggestions"]!.AsArray().Select(x => x!.GetValue<string>()).ToList())).ToList();
+        Assert.Contains(paths, p => p.Item1 == "secrets.signin" && p.Item2.Contains("signing"));
+        Assert.Contains(paths, p => p.Item1 == "settings.batchsize" && p.Item2.Contains("batch_size"));
+        // POST never overwrites: the name is taken.
+        await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Post, "/api/destinations", "admin", new { name = "crm", type = "file", settings = new { path = "x" } }), 409);
+        var unknownType = await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Post, "/api/destinations", "admin", new { name = "crm4", type = "webhok" }), 400);
+        Assert.Contains("webhook", unknownType["errors"]![0]!["suggestions"]!.AsArray().Select(x => x!.GetValue<string>()));
+        // Only admins manage destinations (and so credentials); a marketer's attempt is refused and audited.
+        await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Put, "/api/destinations/crm", "marketer", new
+        {
+            name = "crm", type = "webhook", settings = new { url = "https://attacker.invalid/", secret = new { secret = "crm_signing" } }, secrets = new { crm_signing = "mine" },
+        }), 403);
+        await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Put, "/api/destinations/crm", "engineer", new { name = "crm", type = "webhook", settings = new { url = "https://attacker.invalid/" } }), 403);
+        Assert.Equal(secret, await fx.Server.Services.GetRequiredService<Security.SecretVault>().RevealAsync("crm", "crm_signing"));
+        Assert.Contains(await AuditAsync(), e => e.Actor == "marketer" && e.Action == "destination.save" && e.Outcome == AuditOutcomes.Denied);
+
+        // Dropping the reference (the signing key now comes from the environment) drops the stored secret.
+        var update = await fx.SendAsync(HttpMethod.Put, "/api/destinations/crm", "admin", new
+        {
+            name = "crm", type = "webhook", settings = new { url = "https://example.invalid/hook", secret = new { env = "CRM_SIGNING_KEY" } },
+        });
+        Assert.True(update.StatusCode == HttpStatusCode.OK, await update.Content.ReadAsStringAsync());
+        Assert.Null(await fx.Server.Services.GetRequiredService<Security.SecretVault>().RevealAsync("crm", "crm_signing"));
+        Assert.Equal(2, (await fx.GetJsonAsync("/api/destinations/crm/versions", "viewer")).AsArray().Count);
     }
 
     [Fact]
     public async Task Sync_definitions_are_versioned_scheduled_validated_and_triggers_are_audited()
     {
-        await fx.SendAsync(HttpMethod.Post, "/api/destinations", "admin", new { name = "sheet", type = "file", config = new { path = "out.csv" } });
-        var sync = new { name = "hv_to_sheet", audience = "high_value", destination = "sheet", mode = "mirror", identifiers = new[] { "email" },
-            mapping = new { email = "Email" }, schedule = new { type = "cron", cron = "0 6 * * *", time_zone = "Europe/London" } };
+        var created = await fx.SendAsync(HttpMethod.Post, "/api/destinations", "admin", new { name = "sheet", type = "file", settings = new { path = Path.Combine(Path.GetTempPath(), "cohort-never-written") } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        // The project's sync format (docs/sync.md), as JSON; the server adds nothing of its own.
+        var sync = new
+        {
+            name = "hv_to_sheet", audience = "high_value", destination = "sheet", mode = "mirror",
+            fields = new { first_name = "first_name", lifetime_value = new { trait = "lifetime_value" } },
+            identifiers = new { email = "email" },
+            schedule = new { cron = "0 6 * * *", time_zone = "Europe/London" },
+        };
         var create = await fx.SendAsync(HttpMethod.Post, "/api/syncs", "marketer", sync);
         Assert.Equal(HttpStatusCode.Created, create.StatusCode);
         var got = await fx.GetJsonAsync("/api/syncs/hv_to_sheet", "viewer");
         Assert.NotNull(got["job"]!["nextRunAt"]);
+        Assert.Equal("cron", got["schedule"]!["type"]!.GetValue<string>());
+        Assert.Equal("Europe/London", got["schedule"]!["time_zone"]!.GetValue<string>());
+        Assert.True(got["valid"]!.GetValue<bool>());
+        // JSON is stored as the equivalent YAML (versions diff line by line), which the CLI's reader reads back the same.
+        Assert.Equal("yaml", got["format"]!.GetValue<string>());
+        Assert.Contains("audience: high_value", got["content"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("lifetime_value", got["definition"]!["fields"]!["lifetime_value"]!["trait"]!.GetValue<string>());
 
-        var bad = await fx.SendAsync(HttpMethod.Post, "/api/syncs", "marketer", new { name = "bad_sync", audience = "high_valu", destination = "sheet", mode = "sideways",
-            schedule = new { type = "cron", cron = "every day", time_zone = "Mars/Olympus" } });
+        var bad = await fx.SendAsync(HttpMethod.Post, "/api/syncs", "marketer", new
+        {
+            name = "bad_sync", audience = "high_valu", destination = "sheet", mode = "sideways",
+            schedule = new { cron = "every day", time_zone = "Mars/Olympus" },
+        });
         var problem = await Problem.AssertAsync(bad, 400);
-        var paths = problem["errors"]!.AsArray().Select(e => e!["path"]!.GetValue<string>()).ToList();
-        Assert.Contains("audience", paths);
+        var errors = problem["errors"]!.AsArray();
+        var paths = errors.Select(e => e!["path"]?.GetValue<string>()).ToList();
         Assert.Contains("mode", paths);
-        Assert.Contains("schedule.cron", paths);
         Assert.Contains("schedule.time_zone", paths);
+        // Once the reader succeeds, the audience, the destination type and the schedule are checked too.
+        var bad2 = await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Post, "/api/syncs", "marketer", new
+        {
+            name = "bad_sync", audience = "high_valu", destination = "sheet", mode = "mirror", schedule = new { cron = "every day" },
+        }), 400);
+        var errors2 = bad2["errors"]!.AsArray();
+        Assert.Contains(errors2, e => e!["path"]?.GetValue<string>() == "audience" && e["suggestions"]!.AsArray().Any(x => x!.GetValue<string>() == "high_value"));
+        Assert.Contains(errors2, e => e!["path"]?.GetValue<string>() == "schedule.cron" && e["line"] is not null);
+        var interval = await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Post, "/api/syncs", "marketer", new
+        {
+            name = "bad_sync", audience = "high_value", destination = "sheets", mode = "mirror", schedule = new { every = "30 seconds" },
+        }), 400);
+        Assert.True(interval["errors"]!.AsArray().Any(e => e!["path"]?.GetValue<string>() == "schedule.every"), interval.ToJsonString());
+        Assert.Contains(interval["errors"]!.AsArray(), e => e!["path"]?.GetValue<string>() == "destination" && e["suggestions"]!.AsArray().Count > 0);
         await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Get, "/api/syncs/bad_sync", "viewer"), 404);
+        var validate = (await (await fx.SendAsync(HttpMethod.Post, "/api/syncs/validate", "viewer", sync)).Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.True(validate["valid"]!.GetValue<bool>());
+
+        // A new version (YAML as written), then a stale write is refused.
+        var yaml = got["content"]!.GetValue<string>().Replace("0 6 * * *", "30 7 * * 1-5", StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await fx.SendAsync(HttpMethod.Put, "/api/syncs/hv_to_sheet?expectedVersion=1", "engineer", raw: yaml, contentType: "application/yaml")).StatusCode);
+        Assert.Equal(yaml, (await fx.GetJsonAsync("/api/syncs/hv_to_sheet", "viewer"))["content"]!.GetValue<string>());
+        await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Put, "/api/syncs/hv_to_sheet?expectedVersion=1", "marketer", raw: yaml, contentType: "application/yaml"), 409);
+        Assert.Equal(2, (await fx.GetJsonAsync("/api/syncs/hv_to_sheet/versions", "viewer")).AsArray().Count);
 
         Assert.Equal(HttpStatusCode.Accepted, (await fx.SendAsync(HttpMethod.Post, "/api/syncs/hv_to_sheet/trigger", "marketer")).StatusCode);
         Assert.Contains(await AuditAsync(), e => e.Action == "sync.trigger" && e.TargetName == "hv_to_sheet" && e.Actor == "marketer");
         await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Post, "/api/syncs/hv_to_sheet/trigger", "viewer"), 403);
+        await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Post, "/api/syncs/hv_to_sheet/dry-run", "viewer"), 403);
         Assert.Empty((await fx.GetJsonAsync("/api/syncs/hv_to_sheet/runs", "viewer")).AsArray()); // the scheduler is off in this fixture
         Assert.NotNull(await fx.GetJsonAsync("/api/runs", "viewer"));
-        await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Post, "/api/syncs/hv_to_sheet/dry-run", "marketer"), 501);
         var list = (await fx.GetJsonAsync("/api/audiences", "viewer")).AsArray();
         Assert.NotNull(list.First(a => a!["name"]!.GetValue<string>() == "high_value")!["nextRunAt"]);
-        // An audience that a sync uses cannot be deleted from under it.
+        // An audience that a sync uses cannot be deleted from under it, nor a destination.
         await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Delete, "/api/audiences/high_value", "marketer"), 400);
+        await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Delete, "/api/destinations/sheet", "admin"), 400);
+        // The shop project's own syncs were imported in the same format.
+        var shop = await fx.GetJsonAsync("/api/syncs/engaged_to_crm", "viewer");
+        Assert.True(shop["valid"]!.GetValue<bool>());
+        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(Paths.Shop, "syncs", "engaged_to_crm.yaml")), shop["content"]!.GetValue<string>());
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class StudioBrowserTests(StudioFixture fx) : IClassFixture<StudioF
     private const string Password = ServerFixture<SqliteStoreProvider>.UserPassword;
 
     [Fact]
-    public async Task A_marketer_builds_an_audience_sees_the_cli_count_saves_it_views_sql_and_reaches_the_sync_stub()
+    public async Task A_marketer_builds_an_audience_sees_the_cli_count_saves_it_views_sql_and_sees_the_syncs()
     {
         var page = await fx.SignInAsync(Marketer, Password);
         await StudioFixture.ScreenshotAsync(page, "01-audience-list");
@@ -80,9 +80,91 @@ public sealed class StudioBrowserTests(StudioFixture fx) : IClassFixture<StudioF
         await Assertions.Expect(page.Locator("[data-testid=yaml]")).ToContainTextAsync("within_last: 30 days");
 
         await page.GotoAsync("/syncs");
-        await Assertions.Expect(page.Locator("[data-testid=sync-stub]")).ToContainTextAsync("Available when the sync engine is connected");
-        await StudioFixture.ScreenshotAsync(page, "04-sync-setup-stub");
+        await Assertions.Expect(page.Locator("[data-testid=sync-list]")).ToContainTextAsync("high_value_export");
+        await Assertions.Expect(page.Locator("[data-testid=destination-list]")).ToContainTextAsync("crm_webhook");
+        await StudioFixture.ScreenshotAsync(page, "04-sync-list");
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_marketer_sets_up_a_sync_to_a_file_runs_a_dry_run_runs_it_and_sees_the_run_in_the_history()
+    {
+        // An admin has set up the destination (marketers pick destinations; they never handle credentials).
+        var folder = Paths.TempDirectory();
+        var destination = new JsonObject
+        {
+            ["name"] = "studio_files", ["type"] = "file", ["description"] = "CSV drop",
+            ["settings"] = new JsonObject { ["path"] = folder, ["format"] = "csv" },
+        };
+        await fx.ApiAsync(HttpMethod.Post, "/api/destinations", "admin", destination.ToJsonString());
+
+        var page = await fx.SignInAsync(Marketer, Password);
+        await page.GotoAsync("/syncs");
+        await page.ClickAsync("[data-testid=new-sync]");
+        await page.WaitForURLAsync("**/syncs/new");
+        await StudioFixture.WaitInteractiveAsync(page);
+        await page.FillAsync("#sync-name", "hv_to_files");
+        await page.FillAsync("#sync-description", "High-value customers as a CSV");
+        await page.SelectOptionAsync("#sync-audience", "high_value");
+        await page.SelectOptionAsync("#sync-destination", "studio_files");
+        await page.SelectOptionAsync("#sync-mode", "mirror");
+        await page.Locator("[data-testid=identifier-0] select.source").SelectOptionAsync("column:email");
+        await page.ClickAsync("[data-testid=add-field]");
+        await page.Locator("[data-testid=field-0] input.field-name").FillAsync("first_name");
+        await page.Locator("[data-testid=field-0] select.source").SelectOptionAsync("column:first_name");
+        await page.ClickAsync("[data-testid=add-field]");
+        await page.Locator("[data-testid=field-1] input.field-name").FillAsync("ltv");
+        await page.Locator("[data-testid=field-1] select.source").SelectOptionAsync("trait:lifetime_value");
+        await page.SelectOptionAsync("#schedule-type", "interval");
+        await page.FillAsync("#schedule-every", "1 day");
+        await StudioFixture.ScreenshotAsync(page, "10-sync-setup");
+        await page.ClickAsync("[data-testid=save-sync]");
+        try { await page.WaitForURLAsync("**/syncs/hv_to_files?saved=1"); }
+        catch (TimeoutException) { await StudioFixture.ScreenshotAsync(page, "failed-sync-save"); throw; }
+        await StudioFixture.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=schedule]")).ToContainTextAsync("every 1 day");
+
+        // The Studio saved the project format: the same document the CLI reads.
+        var saved = await fx.ApiAsync(HttpMethod.Get, "/api/syncs/hv_to_files", Viewer);
+        Assert.Equal("marketer", saved["updatedBy"]!.GetValue<string>());
+        var content = saved["content"]!.GetValue<string>();
+        var written = Cohort.Core.Syncs.SyncReader.ReadText(content, "hv_to_files.yaml", new Cohort.Core.Diagnostics.DiagnosticBag());
+        Assert.NotNull(written);
+        Assert.Equal("studio_files", written.Destination);
+        Assert.Equal(Cohort.Core.Syncs.SyncMode.Mirror, written.Mode);
+        Assert.Equal(new Cohort.Core.Syncs.SyncSchedule("1 day", null), written.Schedule);
+        Assert.Equal(["first_name", "ltv"], written.Fields.Select(f => f.Field));
+
+        var expected = (await fx.ApiAsync(HttpMethod.Post, "/api/audiences/high_value/preview", Viewer, "{\"sample\":0}"))["count"]!.GetValue<long>();
+        await page.ClickAsync("[data-testid=dry-run]");
+        await Assertions.Expect(page.Locator("[data-testid=plan-added]")).ToHaveTextAsync(expected.ToString("N0", CultureInfo.InvariantCulture), new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("[data-testid=plan-sample]")).ToContainTextAsync("•••"); // the marketer sees identifiers masked
+        await StudioFixture.ScreenshotAsync(page, "11-sync-dry-run");
+        Assert.Empty(Directory.GetFiles(folder, "*.csv")); // a dry run sends nothing
+
+        await page.ClickAsync("[data-testid=run-now]");
+        var firstRun = page.Locator("[data-testid=runs] tbody tr").First;
+        await Assertions.Expect(firstRun.Locator("td.status")).ToHaveTextAsync("succeeded", new() { Timeout = 60_000 });
+        await Assertions.Expect(firstRun.Locator("[data-testid=run-succeeded]")).ToHaveTextAsync(expected.ToString(CultureInfo.InvariantCulture));
+        await StudioFixture.ScreenshotAsync(page, "12-sync-run-history");
+        var file = Assert.Single(Directory.GetFiles(folder, "*.csv"));
+        Assert.Equal(expected + 1, (await File.ReadAllLinesAsync(file)).Count(l => l.Length > 0)); // a header and one row per member
+
+        // Editing opens the form on the stored sync; a new schedule is a new version.
+        await page.ClickAsync("[data-testid=edit-sync]");
+        await page.WaitForURLAsync("**/syncs/hv_to_files/edit");
+        await StudioFixture.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("#sync-destination")).ToHaveValueAsync("studio_files");
+        await Assertions.Expect(page.Locator("[data-testid=field-1] select.source")).ToHaveValueAsync("trait:lifetime_value");
+        await page.SelectOptionAsync("#schedule-type", "cron");
+        await page.FillAsync("#schedule-cron", "0 6 * * 1-5");
+        await page.FillAsync("#schedule-time-zone", "Europe/London");
+        await page.ClickAsync("[data-testid=save-sync]");
+        await page.WaitForURLAsync("**/syncs/hv_to_files?saved=2");
+        await StudioFixture.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=schedule]")).ToContainTextAsync("cron '0 6 * * 1-5' (Europe/London)");
+        await page.Context.CloseAsync();
+        Directory.Delete(folder, recursive: true);
     }
 
     [Fact]
@@ -121,6 +203,12 @@ public sealed class StudioBrowserTests(StudioFixture fx) : IClassFixture<StudioF
         await page.GotoAsync("/audiences/high_value/history");
         await StudioFixture.WaitInteractiveAsync(page);
         await Assertions.Expect(page.Locator("[data-testid^=restore-]")).ToHaveCountAsync(0);
+        await page.GotoAsync("/syncs/high_value_export");
+        await StudioFixture.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=sync-yaml]")).ToContainTextAsync("audience: high_value");
+        await Assertions.Expect(page.Locator("[data-testid=run-now]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-testid=dry-run]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-testid=edit-sync]")).ToHaveCountAsync(0);
 
         var response = await fx.Api.SendAsync(HttpMethod.Put, "/api/audiences/high_value", Viewer,
             raw: """{"name":"high_value","model":"customers","condition":{"trait":"lifetime_value","gte":1}}""");

@@ -80,6 +80,8 @@ public abstract class ServerFixture<TStore> : IAsyncLifetime where TStore : ISto
     public const string AdminPassword = "admin-password-123";
     public const string UserPassword = "user-password-123";
 
+    private readonly string _stateDirectory = Paths.TempDirectory();
+
     public TStore Stores { get; } = new();
     public RunningServer Server { get; private set; } = default!;
     public HttpClient Http { get; private set; } = default!;
@@ -94,6 +96,8 @@ public abstract class ServerFixture<TStore> : IAsyncLifetime where TStore : ISto
         Port = 0,
         AdminPassword = AdminPassword,
         Scheduler = new SchedulerOptions { Enabled = false },
+        // The shop's warehouse is in-memory DuckDB: each test server keeps its sync state in a file of its own.
+        SyncStatePath = Path.Combine(_stateDirectory, "state.duckdb"),
     };
 
     public async Task InitializeAsync()
@@ -143,6 +147,7 @@ public abstract class ServerFixture<TStore> : IAsyncLifetime where TStore : ISto
         Http?.Dispose();
         if (Server is not null) await Server.DisposeAsync();
         await Stores.DisposeAsync();
+        try { Directory.Delete(_stateDirectory, recursive: true); } catch (IOException) { /* best effort */ }
     }
 }
 

@@ -164,7 +164,19 @@ public abstract class StoreTests<TStore> : IAsyncLifetime where TStore : IStoreP
             Assert.Equal(await File.ReadAllTextAsync(Path.Combine(Paths.Shop, "schema.yaml")), await File.ReadAllTextAsync(Path.Combine(target, "schema.yaml")));
             foreach (var file in Directory.GetFiles(Path.Combine(Paths.Shop, "audiences")))
                 Assert.Equal(await File.ReadAllTextAsync(file), await File.ReadAllTextAsync(Path.Combine(target, "audiences", Path.GetFileName(file))));
+            foreach (var folder in new[] { "destinations", "syncs" })
+            {
+                var files = Directory.GetFiles(Path.Combine(Paths.Shop, folder));
+                Assert.NotEmpty(files);
+                foreach (var file in files)
+                    Assert.Equal(await File.ReadAllTextAsync(file), await File.ReadAllTextAsync(Path.Combine(target, folder, Path.GetFileName(file))));
+            }
             Assert.True(File.Exists(Path.Combine(target, "cohort.yaml")));
+            // The CLI's loader and the sync engine's binding read the exported destinations and syncs without a problem.
+            var exported = Cohort.Core.Projects.ProjectLoader.Load(target);
+            Assert.False(exported.HasErrors, string.Join("\n", exported.Diagnostics));
+            Assert.Equal(3, exported.Syncs.Length);
+            Assert.False(Cohort.Sync.Definitions.SyncProject.Bind(exported, Cohort.Destinations.Catalog.DestinationCatalog.CreateDefault()).HasErrors);
             // The exported folder is itself a project that applies with no change.
             (code, output) = await CliAsync("apply", "-p", target, "--store", spec, "--json");
             Assert.True(code == 0, output);
@@ -186,6 +198,8 @@ public abstract class StoreTests<TStore> : IAsyncLifetime where TStore : IStoreP
             CopyDirectory(Paths.Shop, project);
             Assert.Equal(0, (await CliAsync("apply", "-p", project, "--store", spec)).Code);
             File.Delete(Path.Combine(project, "audiences", "birthday_this_week.yaml"));
+            File.Delete(Path.Combine(project, "syncs", "vip_table.yaml"));
+            File.Delete(Path.Combine(project, "destinations", "analytics_db.yaml"));
             var (code, output) = await CliAsync("apply", "-p", project, "--store", spec, "--prune", "--json");
             Assert.True(code == 0, output);
             Assert.Contains("deleted", output, StringComparison.Ordinal);
@@ -193,6 +207,9 @@ public abstract class StoreTests<TStore> : IAsyncLifetime where TStore : IStoreP
             var docs = services.GetRequiredService<DocumentStore>();
             Assert.DoesNotContain(await docs.ListAsync(DocumentKinds.Audience), d => d.Name == "birthday_this_week");
             Assert.Equal(2, (await docs.VersionsAsync(DocumentKinds.Audience, "birthday_this_week")).Count);
+            Assert.DoesNotContain(await docs.ListAsync(DocumentKinds.Sync), d => d.Name == "vip_table");
+            Assert.DoesNotContain(await docs.ListAsync(DocumentKinds.Destination), d => d.Name == "analytics_db");
+            Assert.Equal(2, (await docs.ListAsync(DocumentKinds.Sync)).Count);
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         }
         finally
@@ -216,6 +233,42 @@ public abstract class StoreTests<TStore> : IAsyncLifetime where TStore : IStoreP
         }
         finally
         {
+            Directory.Delete(project, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_sync_the_server_ran_is_in_the_cli_history_and_the_cli_plans_nothing_more()
+    {
+        var (_, spec) = await NewStoreAsync();
+        var project = Paths.TempDirectory();
+        try
+        {
+            CopyDirectory(Paths.Shop, project);
+            long engineRun;
+            await using (var server = await CohortServer.StartAsync(new ServerOptions
+            {
+                ProjectPath = project, Store = spec, Port = 0, AdminPassword = "admin-password-123", Scheduler = new SchedulerOptions { Enabled = false },
+            }))
+            {
+                // The project's own file sync, run by the server from the stored definition (default state file: the CLI's).
+                var run = await server.Services.GetRequiredService<SyncRunService>().RunNowAsync(Actor.System, "high_value_export");
+                Assert.True(run.Status == RunStatuses.Succeeded, run.Detail);
+                Assert.Equal(2, run.Result!.Succeeded);
+                engineRun = run.Result.EngineRunId;
+            }
+            Assert.True(File.Exists(Path.Combine(project, ".cohort", "exports", $"high_value_export_{engineRun}.csv")));
+            var (code, output) = await CliAsync("sync", "history", "high_value_export", "-p", project, "--json");
+            Assert.True(code == 0, output);
+            using (var json = System.Text.Json.JsonDocument.Parse(output))
+                Assert.Equal(engineRun, json.RootElement.GetProperty("runs")[0].GetProperty("runId").GetInt64());
+            (code, output) = await CliAsync("sync", "plan", "high_value_export", "-p", project);
+            Assert.True(code == 0, output);
+            Assert.Contains("0 row(s) to sync", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(project, recursive: true);
         }
     }
