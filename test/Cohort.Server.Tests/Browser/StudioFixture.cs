@@ -46,7 +46,8 @@ public sealed class StudioFixture : IAsyncLifetime
     public async Task<IPage> SignInAsync(string user, string password)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Url, ViewportSize = new ViewportSize { Width = 1440, Height = 1000 } });
-        context.SetDefaultTimeout(20_000);
+        // Generous: on a loaded 2-core machine, password hashing and the first Blazor render can take many seconds.
+        context.SetDefaultTimeout(45_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/login");
         await page.FillAsync("#username", user);
@@ -61,7 +62,7 @@ public sealed class StudioFixture : IAsyncLifetime
 
     /// <summary>Waits until the Blazor circuit is live (the page marks itself data-interactive=true).</summary>
     public static Task WaitInteractiveAsync(IPage page) =>
-        page.WaitForSelectorAsync("[data-interactive=true]", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        page.WaitForSelectorAsync("[data-interactive=true]", new PageWaitForSelectorOptions { Timeout = 60_000 });
 
     public async Task<JsonObject> ApiAsync(HttpMethod method, string path, string user, string? raw = null)
     {
