@@ -108,7 +108,8 @@ internal sealed class ConditionCompiler
         switch (measure)
         {
             case Measure.Count c:
-                var count = S.Coalesce(pass.Add(AggregateKind.CountStar, null, filter), new IntExpr(0));
+                var presence = c.Comparator is { Operator: CountOperator.AtLeast, Value: <= 1 } or { Operator: CountOperator.AtMost or CountOperator.Exactly, Value: 0 };
+                var count = S.Coalesce(pass.Add(AggregateKind.CountStar, null, filter, onlyPresence: presence), new IntExpr(0));
                 return Counts(count, c.Comparator);
             case Measure.Aggregate a:
                 var column = S.Col(pass.End.Alias, a.Column);

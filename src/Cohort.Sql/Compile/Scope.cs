@@ -64,6 +64,7 @@ internal sealed class AggregatePass : IJoinedPass
     private readonly List<SelectItem> _aggregates = [];
     private readonly Dictionary<string, ColumnExpr> _byText = [];
     private readonly List<SqlExpr> _filters = [];
+    private bool _countsEveryRowOnce;
 
     public AggregatePass(RelationPath path, CompileContext ctx)
     {
@@ -84,8 +85,12 @@ internal sealed class AggregatePass : IJoinedPass
     public bool IsUsed => _aggregates.Count > 0;
 
     /// <summary>Adds (or reuses) an aggregate over the rows matching <paramref name="filter"/>; returns its output column.</summary>
-    public ColumnExpr Add(AggregateKind kind, SqlExpr? argument, SqlExpr filter, IEnumerable<SqlOrder>? orderBy = null)
+    /// <param name="onlyPresence">The caller uses only whether the result is above zero (a count compared with "at
+    /// least 1" or "0"), so a row reached twice changes nothing.</param>
+    public ColumnExpr Add(AggregateKind kind, SqlExpr? argument, SqlExpr filter, IEnumerable<SqlOrder>? orderBy = null, bool onlyPresence = false)
     {
+        if (!onlyPresence && kind is not (AggregateKind.Min or AggregateKind.Max or AggregateKind.CountDistinct or AggregateKind.BoolOr or AggregateKind.SortedDistinctList))
+            _countsEveryRowOnce = true;
         var aggregate = new AggregateExpr(kind, argument, filter is BoolExpr { Value: true } ? null : filter, [.. orderBy ?? []]);
         var text = SqlEmitter.PrintExpression(aggregate, DuckDbDialect.Instance);
         if (_byText.TryGetValue(text, out var existing)) return existing;
@@ -107,10 +112,15 @@ internal sealed class AggregatePass : IJoinedPass
             var rest = S.And(Conjuncts(_filters[i]).Where(c => !shared.Any(s => Same(s, c))));
             return item with { Expr = ((AggregateExpr)item.Expr) with { Filter = rest is BoolExpr { Value: true } ? null : rest } };
         });
+        // A path that can reach a row twice is first reduced to distinct (key, row) pairs: a costly step that only
+        // aggregates sensitive to duplicates need.
+        var from = !_countsEveryRowOnce && _rows.From is SubquerySource { Query.Distinct: true } reach
+            ? reach with { Query = reach.Query with { Distinct = false } }
+            : _rows.From;
         var statement = new SelectStatement
         {
             Columns = [new SelectItem(_rows.Key, "k"), .. aggregates],
-            From = _rows.From,
+            From = from,
             Joins = [.. _rows.Joins, .. nested],
             Where = where,
             GroupBy = [_rows.Key],

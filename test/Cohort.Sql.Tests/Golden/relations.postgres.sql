@@ -5,7 +5,7 @@ WITH
       r1.k AS k,
       count(*) AS agg1
     FROM (
-      SELECT DISTINCT
+      SELECT
         o2.order_id AS k,
         p1.product_id AS end_key
       FROM order_items AS o2

@@ -37,7 +37,7 @@ WITH
       r2.k AS k,
       list_sort(list(DISTINCT p4.category)) AS agg1
     FROM (
-      SELECT DISTINCT
+      SELECT
         o4.customer_id AS k,
         p3.product_id AS end_key
       FROM orders AS o4

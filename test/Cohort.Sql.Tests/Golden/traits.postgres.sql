@@ -37,7 +37,7 @@ WITH
       r2.k AS k,
       array_agg(DISTINCT (p4.category COLLATE "C") ORDER BY (p4.category COLLATE "C")) AS agg1
     FROM (
-      SELECT DISTINCT
+      SELECT
         o4.customer_id AS k,
         p3.product_id AS end_key
       FROM orders AS o4
