@@ -43,15 +43,18 @@ public static class IdentityReader
         reader.RejectUnknownKeys(mapping, RootKeys, IdentityMessages.RulesWhat);
 
         var identifiers = new List<IdentifierDefinition>();
+        var declared = new List<string>();
         if (reader.Required(mapping, "identifiers", IdentityMessages.RulesWhat) is { } idEntry && reader.Mapping(idEntry.Value, "'identifiers'") is { } idMap)
         {
             foreach (var entry in idMap.Entries)
             {
+                declared.Add(entry.Key);
                 if (ReadIdentifier(entry, reader) is { } identifier) identifiers.Add(identifier);
             }
             if (idMap.Entries.Count == 0) reader.Error(DiagnosticCodes.InvalidValue, IdentityMessages.NoIdentifiers, idMap.Location);
         }
-        var names = identifiers.Select(i => i.Name).ToList();
+        // Every declared name counts as known, so an identifier with a bad option is reported once, not at every use.
+        var names = declared;
 
         var priority = new List<string>();
         if (mapping.Find("priority") is { } priorityEntry && reader.Sequence(priorityEntry.Value, "'priority'") is { } list)

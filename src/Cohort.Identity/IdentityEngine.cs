@@ -1,0 +1,347 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Cohort.Core.Diagnostics;
+using Cohort.Core.Identity;
+using Cohort.Sql;
+using Cohort.Warehouses;
+
+namespace Cohort.Identity;
+
+public sealed record IdentityRunOptions
+{
+    /// <summary>The schema the identity tables live in.</summary>
+    public string StateSchema { get; init; } = IdentityTables.DefaultSchema;
+
+    /// <summary>Called after each named step; tests use it to interrupt a run and check nothing was swapped.</summary>
+    public Func<string, Task>? AfterStep { get; init; }
+}
+
+/// <summary>What a run produced.</summary>
+public sealed record IdentityRunResult(
+    long RunId,
+    long Records,
+    long Cohorts,
+    long LinkedValues,
+    long Blocked,
+    long Invalid,
+    long Dropped,
+    int LimitPasses,
+    int Rounds,
+    TimeSpan Elapsed);
+
+/// <summary>
+/// Deterministic identity resolution in the warehouse (docs/identity.md): extract and normalise identifiers from
+/// every source, set aside blocked and invalid values, drop identifier values that break a limit (lowest priority
+/// first), find connected components in SQL, and swap the new tables in atomically so an interrupted run leaves
+/// the previous graph intact.
+/// </summary>
+public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, TimeProvider clock, IdentityRunOptions? options = null)
+{
+    private readonly IdentityRunOptions _options = options ?? new IdentityRunOptions();
+    private readonly IdentitySql _sql = new(warehouse.Dialect, (options ?? new IdentityRunOptions()).StateSchema);
+
+    internal IdentitySql Sql => _sql;
+
+    /// <summary>Checks the table sources against the warehouse (tables and columns exist), as diagnostics.</summary>
+    public async Task<ImmutableArray<Diagnostic>> CheckAsync(CancellationToken ct = default)
+    {
+        var bag = new DiagnosticBag();
+        var catalog = await warehouse.IntrospectAsync(null, ct).ConfigureAwait(false);
+        foreach (var source in rules.Sources.Where(s => !s.Table.StartsWith('(')))
+        {
+            var parts = source.Table.Split('.');
+            var table = parts.Length > 1 ? catalog.FindTable(parts[^1], parts[^2]) : catalog.FindTable(parts[0]);
+            if (table is null)
+            {
+                bag.Error(DiagnosticCodes.MissingTable, $"Identity source '{source.Name}' reads '{source.Table}', which is not in the warehouse.", source.Location,
+                    NameSuggester.Nearest(parts[^1], catalog.Tables.Select(t => t.Name)));
+                continue;
+            }
+            var names = table.Columns.Select(c => c.Name).ToList();
+            foreach (var column in source.Columns.Select(c => (c.Column, c.Location)).Append((source.Key, source.Location)).Concat(source.Timestamp is null ? [] : [(source.Timestamp, source.Location)]))
+            {
+                if (table.FindColumn(column.Item1) is null)
+                    bag.Error(DiagnosticCodes.MissingColumn, $"Identity source '{source.Name}' uses column '{column.Item1}', but table '{source.Table}' has no such column.", column.Item2,
+                        NameSuggester.Nearest(column.Item1, names));
+            }
+        }
+        foreach (var phone in rules.Identifiers.Where(i => i.Type == IdentifierType.Phone))
+        {
+            if (!Normalization.IsKnownRegion(phone.DefaultRegion ?? "US"))
+                bag.Error(DiagnosticCodes.InvalidValue, $"Identifier '{phone.Name}' has default_region '{phone.DefaultRegion}', which libphonenumber does not know.", phone.Location);
+        }
+        return bag.ToImmutable();
+    }
+
+    public async Task<IdentityRunResult> RunAsync(CancellationToken ct = default)
+    {
+        var started = clock.GetTimestamp();
+        var diagnostics = await CheckAsync(ct).ConfigureAwait(false);
+        if (diagnostics.Any(d => d.IsError)) throw new CohortDiagnosticsException(diagnostics);
+
+        await EnsureStateAsync(ct).ConfigureAwait(false);
+        var runId = await IdentitySql.LongAsync(warehouse, _sql.Sql($"SELECT COALESCE(max(run_id), 0) + 1 FROM {_sql.T(IdentityTables.Runs)}"), ct).ConfigureAwait(false);
+        var startedAt = clock.GetUtcNow().UtcDateTime;
+
+        await PrepareAsync(ct).ConfigureAwait(false);
+        await Step("extract", ct).ConfigureAwait(false);
+        await LocalLimitsAsync(ct).ConfigureAwait(false);
+        await Step("limits", ct).ConfigureAwait(false);
+
+        var passes = 0;
+        var rounds = 0;
+        while (true)
+        {
+            passes++;
+            rounds += (await ComponentsAsync(ct).ConfigureAwait(false)).Rounds;
+            if (passes > rules.Identifiers.Length + 1 || !await ResolveViolationsAsync(ct).ConfigureAwait(false)) break;
+        }
+        await Step("graph", ct).ConfigureAwait(false);
+        await BuildOutputAsync(runId, startedAt, ct).ConfigureAwait(false);
+        await Step("output", ct).ConfigureAwait(false);
+
+        var counts = await IdentitySql.RowsAsync(warehouse, _sql.Sql($"""
+            SELECT (SELECT count(*) FROM {W("records_new")}), (SELECT count(DISTINCT cohort_id) FROM {W("records_new")}),
+                   (SELECT count(*) FROM {W("identifiers_new")}),
+                   (SELECT count(*) FROM {W("occ")} WHERE status = 'blocked'), (SELECT count(*) FROM {W("occ")} WHERE status = 'invalid'),
+                   (SELECT count(*) FROM {W("occ")} WHERE status = 'dropped')
+            """), ct).ConfigureAwait(false);
+        var c = counts[0].Select(v => Convert.ToInt64(v, CultureInfo.InvariantCulture)).ToArray();
+        var elapsed = clock.GetElapsedTime(started);
+        await SwapAsync(runId, startedAt, c[0], c[1], rounds, elapsed, ct).ConfigureAwait(false);
+        await CleanupAsync(ct).ConfigureAwait(false);
+        return new IdentityRunResult(runId, c[0], c[1], c[2], c[3], c[4], c[5], passes, rounds, clock.GetElapsedTime(started));
+    }
+
+    private Task Step(string name, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        return _options.AfterStep?.Invoke(name) ?? Task.CompletedTask;
+    }
+
+    private string W(string name) => _sql.T("_idw_" + name);
+
+    internal async Task EnsureStateAsync(CancellationToken ct)
+    {
+        await warehouse.ExecuteScriptAsync(string.Join(";\n",
+            $"CREATE SCHEMA IF NOT EXISTS {IdentitySql.Quote(_sql.Schema)}",
+            $"CREATE TABLE IF NOT EXISTS {_sql.T(IdentityTables.Runs)} (run_id BIGINT, mode VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP, records BIGINT, cohorts BIGINT, rounds BIGINT, elapsed_ms BIGINT)",
+            $"CREATE TABLE IF NOT EXISTS {_sql.T(IdentityTables.Merges)} (run_id BIGINT, action VARCHAR, cohort_id VARCHAR, other_cohort_id VARCHAR, identifier VARCHAR, value VARCHAR, records BIGINT, rule VARCHAR)"), ct).ConfigureAwait(false);
+    }
+
+    private async Task CleanupAsync(CancellationToken ct)
+    {
+        string[] work = ["ident", "blocked_raw", "patterns", "bnorm", "rec", "occ0", "occ", "drop", "lv", "rn", "edges", "cc", "comp", "viol", "records_new", "identifiers_new", "occurrences_new", "cohort"];
+        await warehouse.ExecuteScriptAsync(string.Join(";\n", work.Select(w => $"DROP TABLE IF EXISTS {W(w)}")), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Rule tables, the records of every source and their normalised identifiers with a status each.</summary>
+    private async Task PrepareAsync(CancellationToken ct)
+    {
+        await CleanupAsync(ct).ConfigureAwait(false);
+        await warehouse.ExecuteScriptAsync(string.Join(";\n",
+            $"CREATE TABLE {W("ident")} (identifier VARCHAR, type VARCHAR, priority BIGINT, lim BIGINT)",
+            $"CREATE TABLE {W("blocked_raw")} (identifier VARCHAR, value VARCHAR)",
+            $"CREATE TABLE {W("patterns")} (identifier VARCHAR, pattern VARCHAR)"), ct).ConfigureAwait(false);
+        await warehouse.BulkLoadAsync($"{_sql.Schema}._idw_ident", ["identifier", "type", "priority", "lim"],
+            rules.Identifiers.Select(i => new object?[] { i.Name, i.TypeName, (long)rules.PriorityOf(i.Name), i.Limit is { } l ? (long)l : null }).ToList(), ct).ConfigureAwait(false);
+        var blocked = rules.Blocked.Select(v => new object?[] { "*", v })
+            .Concat(rules.Identifiers.SelectMany(i => i.Blocked.Select(v => new object?[] { i.Name, v }))).ToList();
+        if (blocked.Count > 0) await warehouse.BulkLoadAsync($"{_sql.Schema}._idw_blocked_raw", ["identifier", "value"], blocked, ct).ConfigureAwait(false);
+        var patterns = rules.BlockedPatterns.Select(v => new object?[] { "*", v })
+            .Concat(rules.Identifiers.SelectMany(i => i.BlockedPatterns.Select(v => new object?[] { i.Name, v }))).ToList();
+        if (patterns.Count > 0) await warehouse.BulkLoadAsync($"{_sql.Schema}._idw_patterns", ["identifier", "pattern"], patterns, ct).ConfigureAwait(false);
+
+        var records = rules.Sources.Select(s =>
+            $"SELECT {IdentitySql.Literal(s.Name)} AS source, CAST({IdentitySql.Quote(s.Key)} AS VARCHAR) AS record_key FROM {IdentitySql.Relation(s.Table)} AS src WHERE {IdentitySql.Quote(s.Key)} IS NOT NULL");
+        var occurrences = rules.Sources.SelectMany(s => s.Columns.Select(c =>
+        {
+            var identifier = rules.FindIdentifier(c.Identifier)!;
+            var raw = $"CAST({IdentitySql.Quote(c.Column)} AS VARCHAR)";
+            return $"SELECT {IdentitySql.Literal(s.Name)} AS source, CAST({IdentitySql.Quote(s.Key)} AS VARCHAR) AS record_key, {IdentitySql.Literal(identifier.Name)} AS identifier, " +
+                   $"{IdentitySql.Literal(c.Column)} AS column_name, {raw} AS raw, {Normalization.Expression(identifier, raw)} AS value " +
+                   $"FROM {IdentitySql.Relation(s.Table)} AS src WHERE {IdentitySql.Quote(c.Column)} IS NOT NULL AND {IdentitySql.Quote(s.Key)} IS NOT NULL";
+        }));
+        var blockedNorm = rules.Identifiers.Select(i =>
+            $"SELECT {IdentitySql.Literal(i.Name)} AS identifier, {Normalization.Expression(i, "value")} AS value FROM {W("blocked_raw")} WHERE identifier IN ({IdentitySql.Literal(i.Name)}, '*') " +
+            $"UNION SELECT {IdentitySql.Literal(i.Name)}, lower(trim(value)) FROM {W("blocked_raw")} WHERE identifier IN ({IdentitySql.Literal(i.Name)}, '*')");
+        var patternClause = patterns.Count == 0 ? "FALSE" :
+            $"EXISTS (SELECT 1 FROM {W("patterns")} AS p WHERE p.identifier IN (o.identifier, '*') AND ({_sql.RegexMatch("o.value", "p.pattern")} OR {_sql.RegexMatch("lower(trim(o.raw))", "p.pattern")}))";
+        await warehouse.ExecuteScriptAsync(string.Join(";\n",
+            $"CREATE TABLE {W("rec")} AS SELECT DISTINCT source, record_key FROM ({string.Join(" UNION ALL ", records)}) AS r",
+            $"CREATE TABLE {W("occ0")} AS {string.Join(" UNION ALL ", occurrences)}",
+            $"CREATE TABLE {W("bnorm")} AS SELECT DISTINCT identifier, value FROM ({string.Join(" UNION ", blockedNorm)}) AS b WHERE value IS NOT NULL",
+            $"""
+            CREATE TABLE {W("occ")} AS
+            SELECT o.source, o.record_key, o.identifier, o.column_name, o.raw, o.value,
+                   CASE WHEN o.value IS NULL THEN 'invalid' WHEN b1.value IS NOT NULL OR b2.value IS NOT NULL OR {patternClause} THEN 'blocked' ELSE 'linked' END AS status,
+                   CASE WHEN o.value IS NULL THEN 'not a valid ' || i.type WHEN b1.value IS NOT NULL OR b2.value IS NOT NULL THEN 'blocked value' WHEN {patternClause} THEN 'blocked pattern' END AS reason
+            FROM {W("occ0")} AS o
+            JOIN {W("ident")} AS i ON i.identifier = o.identifier
+            LEFT JOIN {W("bnorm")} AS b1 ON b1.identifier = o.identifier AND b1.value = o.value
+            LEFT JOIN {W("bnorm")} AS b2 ON b2.identifier = o.identifier AND b2.value = lower(trim(o.raw))
+            """ + _sql.Analyze(W("occ")) + _sql.Analyze(W("rec"))), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Values that break a rule on their own are dropped before the graph is built: a value shared by more records
+    /// than <c>max_profile_size</c> (a junk hub), and a value whose records carry more distinct values of a
+    /// higher-priority limited identifier than its limit (a shared device seen with two user ids).
+    /// </summary>
+    private async Task LocalLimitsAsync(CancellationToken ct)
+    {
+        var drops = new List<string>
+        {
+            $"SELECT identifier, value, 'max_profile_size' AS reason FROM (SELECT DISTINCT identifier, value, source, record_key FROM {W("occ")} WHERE status = 'linked') AS d GROUP BY identifier, value HAVING count(*) > {rules.MaxProfileSize}",
+        };
+        foreach (var limited in rules.Identifiers.Where(i => i.Limit is not null))
+        {
+            var lower = rules.Identifiers.Where(i => rules.PriorityOf(i.Name) > rules.PriorityOf(limited.Name)).Select(i => IdentitySql.Literal(i.Name)).ToList();
+            if (lower.Count == 0) continue;
+            drops.Add($"""
+                SELECT v.identifier, v.value, {IdentitySql.Literal("limit " + limited.Name + " <= " + limited.Limit)} AS reason
+                FROM (SELECT DISTINCT identifier, value, source, record_key FROM {W("occ")} WHERE status = 'linked' AND identifier IN ({string.Join(", ", lower)})) AS v
+                JOIN (SELECT DISTINCT value, source, record_key FROM {W("occ")} WHERE status = 'linked' AND identifier = {IdentitySql.Literal(limited.Name)}) AS s
+                  ON s.source = v.source AND s.record_key = v.record_key
+                GROUP BY v.identifier, v.value
+                HAVING count(DISTINCT s.value) > {limited.Limit}
+                """);
+        }
+        await warehouse.ExecuteScriptAsync(string.Join(";\n",
+            $"CREATE TABLE {W("drop")} AS SELECT identifier, value, min(reason) AS reason FROM ({string.Join(" UNION ALL ", drops)}) AS d GROUP BY identifier, value",
+            ApplyDrops()), ct).ConfigureAwait(false);
+    }
+
+    private string ApplyDrops() => string.Join(";\n",
+        $"CREATE TABLE {W("occ_next")} AS SELECT o.source, o.record_key, o.identifier, o.column_name, o.raw, o.value, " +
+        $"CASE WHEN d.reason IS NOT NULL AND o.status = 'linked' THEN 'dropped' ELSE o.status END AS status, " +
+        $"CASE WHEN d.reason IS NOT NULL AND o.status = 'linked' THEN d.reason ELSE o.reason END AS reason " +
+        $"FROM {W("occ")} AS o LEFT JOIN {W("drop")} AS d ON d.identifier = o.identifier AND d.value = o.value",
+        $"DROP TABLE {W("occ")}",
+        $"ALTER TABLE {W("occ_next")} RENAME TO {IdentitySql.Quote("_idw_occ")}",
+        $"DROP TABLE {W("drop")}" + _sql.Analyze(W("occ")));
+
+    /// <summary>Records and linking values (shared by two or more records) as numbered nodes; components of their edges.</summary>
+    private async Task<ComponentsRun> ComponentsAsync(CancellationToken ct)
+    {
+        await warehouse.ExecuteScriptAsync(string.Join(";\n",
+            $"DROP TABLE IF EXISTS {W("rn")}", $"DROP TABLE IF EXISTS {W("lv")}", $"DROP TABLE IF EXISTS {W("edges")}",
+            $"CREATE TABLE {W("rn")} AS SELECT source, record_key, row_number() OVER (ORDER BY source, record_key) AS n FROM {W("rec")}",
+            $"""
+            CREATE TABLE {W("lv")} AS
+            SELECT identifier, value, (SELECT count(*) FROM {W("rec")}) + row_number() OVER (ORDER BY identifier, value) AS n
+            FROM (SELECT DISTINCT identifier, value, source, record_key FROM {W("occ")} WHERE status = 'linked') AS d
+            GROUP BY identifier, value HAVING count(*) >= 2
+            """,
+            $"""
+            CREATE TABLE {W("edges")} AS
+            SELECT DISTINCT r.n AS a, v.n AS b
+            FROM {W("occ")} AS o
+            JOIN {W("rn")} AS r ON r.source = o.source AND r.record_key = o.record_key
+            JOIN {W("lv")} AS v ON v.identifier = o.identifier AND v.value = o.value
+            WHERE o.status = 'linked'
+            """ + _sql.Analyze(W("rn")) + _sql.Analyze(W("lv")) + _sql.Analyze(W("edges"))), ct).ConfigureAwait(false);
+        var run = await ConnectedComponents.RunAsync(warehouse, _sql, "_idw_edges", "_idw_cc", clock, ct).ConfigureAwait(false);
+        await warehouse.ExecuteScriptAsync(string.Join(";\n",
+            $"DROP TABLE IF EXISTS {W("comp")}",
+            $"CREATE TABLE {W("comp")} AS SELECT r.source, r.record_key, COALESCE(c.root, r.n) AS comp FROM {W("rn")} AS r LEFT JOIN {W("cc")} AS c ON c.node = r.n" + _sql.Analyze(W("comp"))), ct).ConfigureAwait(false);
+        return run;
+    }
+
+    /// <summary>
+    /// Components that still break a limit (too many distinct values of a limited identifier, or more records than
+    /// <c>max_profile_size</c>) lose the linking values of their lowest-priority identifier below the broken rule;
+    /// returns false when nothing was dropped (the graph is final).
+    /// </summary>
+    private async Task<bool> ResolveViolationsAsync(CancellationToken ct)
+    {
+        var violations = new List<string>
+        {
+            $"SELECT comp, 0 AS priority, 'max_profile_size' AS reason FROM {W("comp")} GROUP BY comp HAVING count(*) > {rules.MaxProfileSize}",
+        };
+        foreach (var limited in rules.Identifiers.Where(i => i.Limit is not null))
+        {
+            violations.Add($"""
+                SELECT c.comp, {rules.PriorityOf(limited.Name)} AS priority, {IdentitySql.Literal("limit " + limited.Name + " <= " + limited.Limit)} AS reason
+                FROM {W("occ")} AS o JOIN {W("comp")} AS c ON c.source = o.source AND c.record_key = o.record_key
+                WHERE o.status = 'linked' AND o.identifier = {IdentitySql.Literal(limited.Name)}
+                GROUP BY c.comp HAVING count(DISTINCT o.value) > {limited.Limit}
+                """);
+        }
+        // Per violating component: the broken rule with the highest priority, then the lowest-priority identifier
+        // below it that links records in the component; its linking values in the component are dropped.
+        await warehouse.ExecuteScriptAsync(string.Join(";\n",
+            $"DROP TABLE IF EXISTS {W("viol")}",
+            $"CREATE TABLE {W("viol")} AS SELECT comp, min(priority) AS priority, min(reason) AS reason FROM ({string.Join(" UNION ALL ", violations)}) AS v GROUP BY comp",
+            $"""
+            CREATE TABLE {W("drop")} AS
+            WITH linking AS (
+                SELECT DISTINCT c.comp, o.identifier, o.value, i.priority
+                FROM {W("occ")} AS o
+                JOIN {W("lv")} AS lv ON lv.identifier = o.identifier AND lv.value = o.value
+                JOIN {W("comp")} AS c ON c.source = o.source AND c.record_key = o.record_key
+                JOIN {W("ident")} AS i ON i.identifier = o.identifier
+                WHERE o.status = 'linked'
+            ), target AS (
+                SELECT v.comp, v.reason, max(l.priority) AS priority
+                FROM {W("viol")} AS v JOIN linking AS l ON l.comp = v.comp AND l.priority > v.priority
+                GROUP BY v.comp, v.reason
+            )
+            SELECT l.identifier, l.value, min(t.reason) AS reason
+            FROM target AS t JOIN linking AS l ON l.comp = t.comp AND l.priority = t.priority
+            GROUP BY l.identifier, l.value
+            """), ct).ConfigureAwait(false);
+        var drops = await IdentitySql.LongAsync(warehouse, _sql.Sql($"SELECT count(*) FROM {W("drop")}"), ct).ConfigureAwait(false);
+        if (drops == 0)
+        {
+            await warehouse.ExecuteScriptAsync($"DROP TABLE {W("drop")}", ct).ConfigureAwait(false);
+            return false;
+        }
+        await warehouse.ExecuteScriptAsync(ApplyDrops(), ct).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Cohort ids (from the component's first record by hash, so the same partition gives the same ids), and the new tables.</summary>
+    private async Task BuildOutputAsync(long runId, DateTime startedAt, CancellationToken ct)
+    {
+        await warehouse.ExecuteScriptAsync(string.Join(";\n",
+            $"CREATE TABLE {W("cohort")} AS SELECT comp, 'c_' || substr(min(md5(source || ':' || record_key)), 1, 16) AS cohort_id FROM {W("comp")} GROUP BY comp",
+            $"CREATE TABLE {W("records_new")} AS SELECT k.cohort_id, c.source, c.record_key FROM {W("comp")} AS c JOIN {W("cohort")} AS k ON k.comp = c.comp",
+            $"""
+            CREATE TABLE {W("occurrences_new")} AS
+            SELECT o.source, o.record_key, o.identifier, o.column_name, o.value, o.status, o.reason, r.cohort_id
+            FROM {W("occ")} AS o JOIN {W("records_new")} AS r ON r.source = o.source AND r.record_key = o.record_key
+            """,
+            $"""
+            CREATE TABLE {W("identifiers_new")} AS
+            SELECT o.cohort_id, o.identifier, i.type, o.value, count(DISTINCT o.source || ':' || o.record_key) AS records
+            FROM {W("occurrences_new")} AS o JOIN {W("ident")} AS i ON i.identifier = o.identifier
+            WHERE o.status = 'linked'
+            GROUP BY o.cohort_id, o.identifier, i.type, o.value
+            """), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Replaces the identity tables with the new ones and appends the run and its merge log, in one transaction.</summary>
+    private async Task SwapAsync(long runId, DateTime startedAt, long records, long cohorts, int rounds, TimeSpan elapsed, CancellationToken ct)
+    {
+        var finishedAt = clock.GetUtcNow().UtcDateTime;
+        var statements = new List<string>();
+        foreach (var (table, work) in new[] { (IdentityTables.Records, "records_new"), (IdentityTables.Identifiers, "identifiers_new"), (IdentityTables.Occurrences, "occurrences_new") })
+        {
+            statements.Add($"DROP TABLE IF EXISTS {_sql.T(table)}");
+            statements.Add($"ALTER TABLE {W(work)} RENAME TO {IdentitySql.Quote(table)}");
+        }
+        var id = runId.ToString(CultureInfo.InvariantCulture);
+        statements.Add($"""
+            INSERT INTO {_sql.T(IdentityTables.Merges)} (run_id, action, cohort_id, other_cohort_id, identifier, value, records, rule)
+            SELECT {id}, 'link', cohort_id, NULL, identifier, value, records, 'shared ' || type FROM {_sql.T(IdentityTables.Identifiers)} WHERE records >= 2
+            UNION ALL
+            SELECT {id}, 'drop', NULL, NULL, identifier, value, count(*), min(reason) FROM {W("occ")} WHERE status = 'dropped' GROUP BY identifier, value
+            """);
+        statements.Add($"INSERT INTO {_sql.T(IdentityTables.Runs)} (run_id, mode, started_at, finished_at, records, cohorts, rounds, elapsed_ms) VALUES " +
+                       $"({id}, 'full', {Timestamp(startedAt)}, {Timestamp(finishedAt)}, {records}, {cohorts}, {rounds}, {(long)elapsed.TotalMilliseconds})");
+        await warehouse.ExecuteScriptAsync(_sql.Atomic(statements), ct).ConfigureAwait(false);
+    }
+
+    private static string Timestamp(DateTime utc) => $"CAST('{utc.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}' AS TIMESTAMP)";
+}
