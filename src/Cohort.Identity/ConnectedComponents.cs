@@ -29,10 +29,11 @@ internal static class ConnectedComponents
         var p2 = W("p2");
         var l = W("l");
         var l2 = W("l2");
+        var eNext = W("en");
         var outTable = sql.T(output);
         await warehouse.ExecuteScriptAsync(string.Join(";\n",
             $"DROP TABLE IF EXISTS {e}", $"DROP TABLE IF EXISTS {m}", $"DROP TABLE IF EXISTS {p}", $"DROP TABLE IF EXISTS {p2}",
-            $"DROP TABLE IF EXISTS {l}", $"DROP TABLE IF EXISTS {l2}", $"DROP TABLE IF EXISTS {outTable}",
+            $"DROP TABLE IF EXISTS {l}", $"DROP TABLE IF EXISTS {l2}", $"DROP TABLE IF EXISTS {eNext}", $"DROP TABLE IF EXISTS {outTable}",
             // Both directions, no self loops, no duplicates.
             $"CREATE TABLE {e} AS SELECT DISTINCT a, b FROM (SELECT a, b FROM {sql.T(edges)} UNION ALL SELECT b AS a, a AS b FROM {sql.T(edges)}) AS x WHERE a <> b",
             $"CREATE TABLE {l} AS SELECT DISTINCT a AS node, a AS root FROM {e}" + sql.Analyze(e) + sql.Analyze(l)), ct).ConfigureAwait(false);
@@ -75,9 +76,9 @@ internal static class ConnectedComponents
                 $"CREATE TABLE {l2} AS SELECT l.node, COALESCE(p.p, l.root) AS root FROM {l} AS l LEFT JOIN {p} AS p ON l.root = p.x",
                 $"DROP TABLE {l}",
                 $"ALTER TABLE {l2} RENAME TO {IdentitySql.Quote($"{output}_l")}",
-                $"CREATE TABLE {e}_next AS SELECT DISTINCT pa.p AS a, pb.p AS b FROM {e} AS e JOIN {p} AS pa ON e.a = pa.x JOIN {p} AS pb ON e.b = pb.x WHERE pa.p <> pb.p",
+                $"CREATE TABLE {eNext} AS SELECT DISTINCT pa.p AS a, pb.p AS b FROM {e} AS e JOIN {p} AS pa ON e.a = pa.x JOIN {p} AS pb ON e.b = pb.x WHERE pa.p <> pb.p",
                 $"DROP TABLE {e}",
-                $"ALTER TABLE {e}_next RENAME TO {IdentitySql.Quote($"{output}_e")}" + sql.Analyze(e) + sql.Analyze(l)), ct).ConfigureAwait(false);
+                $"ALTER TABLE {eNext} RENAME TO {IdentitySql.Quote($"{output}_e")}" + sql.Analyze(e) + sql.Analyze(l)), ct).ConfigureAwait(false);
         }
         await warehouse.ExecuteScriptAsync(string.Join(";\n",
             $"ALTER TABLE {l} RENAME TO {IdentitySql.Quote(output)}",
