@@ -46,23 +46,30 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
     public async Task<ImmutableArray<Diagnostic>> CheckAsync(CancellationToken ct = default)
     {
         var bag = new DiagnosticBag();
-        var catalog = await warehouse.IntrospectAsync(null, ct).ConfigureAwait(false);
-        foreach (var source in rules.Sources.Where(s => !s.Table.StartsWith('(')))
+        WarehouseCatalog? catalog = null;
+        foreach (var source in rules.Sources)
         {
-            var parts = source.Table.Split('.');
-            var table = parts.Length > 1 ? catalog.FindTable(parts[^1], parts[^2]) : catalog.FindTable(parts[0]);
-            if (table is null)
+            // Described as the run will query it, so the search path and attached catalogs resolve the same way.
+            ImmutableArray<WarehouseColumn> described;
+            try
             {
+                described = await warehouse.DescribeQueryAsync($"SELECT * FROM {IdentitySql.Relation(source.Table)} AS src", ct).ConfigureAwait(false);
+            }
+            catch (WarehouseException)
+            {
+                catalog ??= await warehouse.IntrospectAsync(null, ct).ConfigureAwait(false);
                 bag.Error(DiagnosticCodes.MissingTable, $"Identity source '{source.Name}' reads '{source.Table}', which is not in the warehouse.", source.Location,
-                    NameSuggester.Nearest(parts[^1], catalog.Tables.Select(t => t.Name)));
+                    NameSuggester.Nearest(source.Table.Split('.')[^1], catalog.Tables.Select(t => t.Name)));
                 continue;
             }
-            var names = table.Columns.Select(c => c.Name).ToList();
-            foreach (var column in source.Columns.Select(c => (c.Column, c.Location)).Append((source.Key, source.Location)).Concat(source.Timestamp is null ? [] : [(source.Timestamp, source.Location)]))
+            var names = described.Select(c => c.Name).ToList();
+            var used = source.Columns.Select(c => (Name: c.Column, c.Location)).Append((Name: source.Key, source.Location));
+            if (source.Timestamp is not null) used = used.Append((Name: source.Timestamp, source.Location));
+            foreach (var column in used)
             {
-                if (table.FindColumn(column.Item1) is null)
-                    bag.Error(DiagnosticCodes.MissingColumn, $"Identity source '{source.Name}' uses column '{column.Item1}', but table '{source.Table}' has no such column.", column.Item2,
-                        NameSuggester.Nearest(column.Item1, names));
+                if (!names.Contains(column.Name))
+                    bag.Error(DiagnosticCodes.MissingColumn, $"Identity source '{source.Name}' uses column '{column.Name}', but '{source.Table}' has no such column in the warehouse.", column.Location,
+                        NameSuggester.Nearest(column.Name, names));
             }
         }
         foreach (var phone in rules.Identifiers.Where(i => i.Type == IdentifierType.Phone))
