@@ -98,7 +98,7 @@ public static class CohortCli
         config.AddCommand<ExportCommand>("export")
             .WithDescription("Write the metadata store back as the YAML project, so definitions edited in the Studio can be committed.")
             .WithExample("export", "-p", "examples/shop", "--out", "exported");
-        config.AddBranch<IdentitySettings>("identity", identity =>
+        config.AddBranch("identity", identity =>
         {
             identity.SetDescription("Resolve identities in the warehouse: one cohort id per person across sources (docs/identity.md).");
             identity.AddCommand<IdentityRunCommand>("run")
