@@ -22,7 +22,7 @@ internal static class ConnectedComponents
     public static async Task<ComponentsRun> RunAsync(IWarehouse warehouse, IdentitySql sql, string edges, string output, TimeProvider clock, CancellationToken ct)
     {
         var started = clock.GetTimestamp();
-        string W(string suffix) => sql.T($"{output}_{suffix}");
+        string W(string suffix) => sql.Work($"{output}_{suffix}");
         var e = W("e");
         var m = W("m");
         var p = W("p");
@@ -30,12 +30,12 @@ internal static class ConnectedComponents
         var l = W("l");
         var l2 = W("l2");
         var eNext = W("en");
-        var outTable = sql.T(output);
+        var outTable = sql.Work(output);
         await warehouse.ExecuteScriptAsync(string.Join(";\n",
             $"DROP TABLE IF EXISTS {e}", $"DROP TABLE IF EXISTS {m}", $"DROP TABLE IF EXISTS {p}", $"DROP TABLE IF EXISTS {p2}",
             $"DROP TABLE IF EXISTS {l}", $"DROP TABLE IF EXISTS {l2}", $"DROP TABLE IF EXISTS {eNext}", $"DROP TABLE IF EXISTS {outTable}",
             // Both directions, no self loops, no duplicates.
-            $"CREATE TABLE {e} AS SELECT DISTINCT a, b FROM (SELECT a, b FROM {sql.T(edges)} UNION ALL SELECT b AS a, a AS b FROM {sql.T(edges)}) AS x WHERE a <> b",
+            $"CREATE TABLE {e} AS SELECT DISTINCT a, b FROM (SELECT a, b FROM {sql.Work(edges)} UNION ALL SELECT b AS a, a AS b FROM {sql.Work(edges)}) AS x WHERE a <> b",
             $"CREATE TABLE {l} AS SELECT DISTINCT a AS node, a AS root FROM {e}" + sql.Analyze(e) + sql.Analyze(l)), ct).ConfigureAwait(false);
 
         var rounds = 0;
@@ -66,6 +66,7 @@ internal static class ConnectedComponents
                 await warehouse.ExecuteScriptAsync(string.Join(";\n",
                     $"DROP TABLE IF EXISTS {p2}",
                     $"CREATE TABLE {p2} AS SELECT a.x, COALESCE(b.p, a.p) AS p FROM {p} AS a LEFT JOIN {p} AS b ON a.p = b.x"), ct).ConfigureAwait(false);
+                // A pointer changed exactly when it now points at a node whose own pointer differs from it.
                 var changed = await IdentitySql.LongAsync(warehouse, sql.Sql($"SELECT count(*) FROM {p2} AS a JOIN {p} AS b ON a.x = b.x WHERE a.p <> b.p"), ct).ConfigureAwait(false);
                 await warehouse.ExecuteScriptAsync($"DROP TABLE {p};\nALTER TABLE {p2} RENAME TO {IdentitySql.Quote($"{output}_p")}" + sql.Analyze(p), ct).ConfigureAwait(false);
                 if (changed == 0) break;
@@ -93,12 +94,12 @@ internal static class ConnectedComponents
     public static async Task<ComponentsRun> NaiveAsync(IWarehouse warehouse, IdentitySql sql, string edges, string output, TimeProvider clock, CancellationToken ct, int maxRounds = int.MaxValue)
     {
         var started = clock.GetTimestamp();
-        var e = sql.T($"{output}_e");
-        var l = sql.T($"{output}_l");
-        var l2 = sql.T($"{output}_l2");
+        var e = sql.Work($"{output}_e");
+        var l = sql.Work($"{output}_l");
+        var l2 = sql.Work($"{output}_l2");
         await warehouse.ExecuteScriptAsync(string.Join(";\n",
-            $"DROP TABLE IF EXISTS {e}", $"DROP TABLE IF EXISTS {l}", $"DROP TABLE IF EXISTS {l2}", $"DROP TABLE IF EXISTS {sql.T(output)}",
-            $"CREATE TABLE {e} AS SELECT DISTINCT a, b FROM (SELECT a, b FROM {sql.T(edges)} UNION ALL SELECT b AS a, a AS b FROM {sql.T(edges)}) AS x WHERE a <> b",
+            $"DROP TABLE IF EXISTS {e}", $"DROP TABLE IF EXISTS {l}", $"DROP TABLE IF EXISTS {l2}", $"DROP TABLE IF EXISTS {sql.Work(output)}",
+            $"CREATE TABLE {e} AS SELECT DISTINCT a, b FROM (SELECT a, b FROM {sql.Work(edges)} UNION ALL SELECT b AS a, a AS b FROM {sql.Work(edges)}) AS x WHERE a <> b",
             $"CREATE TABLE {l} AS SELECT DISTINCT a AS node, a AS root FROM {e}" + sql.Analyze(e) + sql.Analyze(l)), ct).ConfigureAwait(false);
         var rounds = 0;
         while (rounds < maxRounds)

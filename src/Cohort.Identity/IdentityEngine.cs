@@ -38,7 +38,8 @@ public sealed record IdentityRunResult(
 public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, TimeProvider clock, IdentityRunOptions? options = null)
 {
     private readonly IdentityRunOptions _options = options ?? new IdentityRunOptions();
-    private readonly IdentitySql _sql = new(warehouse.Dialect, (options ?? new IdentityRunOptions()).StateSchema);
+    private readonly IdentitySql _sql = new(warehouse.Dialect, (options ?? new IdentityRunOptions()).StateSchema,
+        warehouse.Dialect == SqlDialectName.DuckDb ? IdentitySql.DuckDbWorkDatabase : null);
 
     internal IdentitySql Sql => _sql;
 
@@ -126,12 +127,15 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
         return _options.AfterStep?.Invoke(name) ?? Task.CompletedTask;
     }
 
-    private string W(string name) => _sql.T("_idw_" + name);
+    private string BulkName(string table) => _sql.WorkDatabase is null ? $"{_sql.Schema}.{table}" : $"{_sql.WorkDatabase}.main.{table}";
+
+    private string W(string name) => _sql.Work("_idw_" + name);
 
     internal async Task EnsureStateAsync(CancellationToken ct)
     {
         await warehouse.ExecuteScriptAsync(string.Join(";\n",
             $"CREATE SCHEMA IF NOT EXISTS {IdentitySql.Quote(_sql.Schema)}",
+            _sql.AttachWork(),
             $"CREATE TABLE IF NOT EXISTS {_sql.T(IdentityTables.Runs)} (run_id BIGINT, mode VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP, records BIGINT, cohorts BIGINT, rounds BIGINT, elapsed_ms BIGINT)",
             $"CREATE TABLE IF NOT EXISTS {_sql.T(IdentityTables.Merges)} (run_id BIGINT, action VARCHAR, cohort_id VARCHAR, other_cohort_id VARCHAR, identifier VARCHAR, value VARCHAR, records BIGINT, rule VARCHAR)"), ct).ConfigureAwait(false);
     }
@@ -150,14 +154,14 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
             $"CREATE TABLE {W("ident")} (identifier VARCHAR, type VARCHAR, priority BIGINT, lim BIGINT)",
             $"CREATE TABLE {W("blocked_raw")} (identifier VARCHAR, value VARCHAR)",
             $"CREATE TABLE {W("patterns")} (identifier VARCHAR, pattern VARCHAR)"), ct).ConfigureAwait(false);
-        await warehouse.BulkLoadAsync($"{_sql.Schema}._idw_ident", ["identifier", "type", "priority", "lim"],
+        await warehouse.BulkLoadAsync(BulkName("_idw_ident"), ["identifier", "type", "priority", "lim"],
             rules.Identifiers.Select(i => new object?[] { i.Name, i.TypeName, (long)rules.PriorityOf(i.Name), i.Limit is { } l ? (long)l : null }).ToList(), ct).ConfigureAwait(false);
         var blocked = rules.Blocked.Select(v => new object?[] { "*", v })
             .Concat(rules.Identifiers.SelectMany(i => i.Blocked.Select(v => new object?[] { i.Name, v }))).ToList();
-        if (blocked.Count > 0) await warehouse.BulkLoadAsync($"{_sql.Schema}._idw_blocked_raw", ["identifier", "value"], blocked, ct).ConfigureAwait(false);
+        if (blocked.Count > 0) await warehouse.BulkLoadAsync(BulkName("_idw_blocked_raw"), ["identifier", "value"], blocked, ct).ConfigureAwait(false);
         var patterns = rules.BlockedPatterns.Select(v => new object?[] { "*", v })
             .Concat(rules.Identifiers.SelectMany(i => i.BlockedPatterns.Select(v => new object?[] { i.Name, v }))).ToList();
-        if (patterns.Count > 0) await warehouse.BulkLoadAsync($"{_sql.Schema}._idw_patterns", ["identifier", "pattern"], patterns, ct).ConfigureAwait(false);
+        if (patterns.Count > 0) await warehouse.BulkLoadAsync(BulkName("_idw_patterns"), ["identifier", "pattern"], patterns, ct).ConfigureAwait(false);
 
         var records = rules.Sources.Select(s =>
             $"SELECT {IdentitySql.Literal(s.Name)} AS source, CAST({IdentitySql.Quote(s.Key)} AS VARCHAR) AS record_key FROM {IdentitySql.Relation(s.Table)} AS src WHERE {IdentitySql.Quote(s.Key)} IS NOT NULL");
@@ -335,8 +339,15 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
         var statements = new List<string>();
         foreach (var (table, work) in new[] { (IdentityTables.Records, "records_new"), (IdentityTables.Identifiers, "identifiers_new"), (IdentityTables.Occurrences, "occurrences_new") })
         {
+            var staged = W(work);
+            if (_sql.WorkDatabase is not null)
+            {
+                // The work database is another catalog: copy into the state schema first (outside the swap).
+                staged = _sql.T(table + "__new");
+                await warehouse.ExecuteScriptAsync($"DROP TABLE IF EXISTS {staged};\nCREATE TABLE {staged} AS SELECT * FROM {W(work)}", ct).ConfigureAwait(false);
+            }
             statements.Add($"DROP TABLE IF EXISTS {_sql.T(table)}");
-            statements.Add($"ALTER TABLE {W(work)} RENAME TO {IdentitySql.Quote(table)}");
+            statements.Add($"ALTER TABLE {staged} RENAME TO {IdentitySql.Quote(table)}");
         }
         var id = runId.ToString(CultureInfo.InvariantCulture);
         statements.Add($"""

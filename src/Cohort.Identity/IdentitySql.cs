@@ -8,8 +8,20 @@ namespace Cohort.Identity;
 /// The little SQL the identity engine needs that differs between DuckDB and PostgreSQL, and helpers for text it
 /// writes itself. Names written into SQL come only from validated identity rules and are always quoted.
 /// </summary>
-internal sealed class IdentitySql(SqlDialectName dialect, string stateSchema)
+internal sealed class IdentitySql(SqlDialectName dialect, string stateSchema, string? workDatabase = null)
 {
+    /// <summary>The DuckDB in-memory database work tables go to, so intermediate tables never reach the file's WAL.</summary>
+    public const string DuckDbWorkDatabase = "cohort_identity_work";
+
+    /// <summary>For DuckDB: a separate in-memory database for work tables; null to keep them in the state schema.</summary>
+    public string? WorkDatabase { get; } = workDatabase;
+
+    /// <summary>A work table: in the in-memory work database when there is one, else in the state schema.</summary>
+    public string Work(string name) => WorkDatabase is null ? T(name) : $"{Quote(WorkDatabase)}.main.{Quote(name)}";
+
+    /// <summary>The statement that makes the work database available (DuckDB); empty when work tables live in the state schema.</summary>
+    public string AttachWork() => WorkDatabase is null ? "" : $"ATTACH IF NOT EXISTS ':memory:' AS {Quote(WorkDatabase)}";
+
     public SqlDialectName Dialect { get; } = dialect;
 
     public string Schema { get; } = stateSchema;
