@@ -12,6 +12,12 @@ public sealed record IdentityRunOptions
     /// <summary>The schema the identity tables live in.</summary>
     public string StateSchema { get; init; } = IdentityTables.DefaultSchema;
 
+    /// <summary>
+    /// Recompute only the cohorts touched by new, changed or deleted rows (docs/identity.md, "Incremental runs");
+    /// everything else keeps its cohort. Without a previous run this is a full run.
+    /// </summary>
+    public bool Incremental { get; init; }
+
     /// <summary>Called after each named step; tests use it to interrupt a run and check nothing was swapped.</summary>
     public Func<string, Task>? AfterStep { get; init; }
 }
@@ -27,7 +33,17 @@ public sealed record IdentityRunResult(
     long Dropped,
     int LimitPasses,
     int Rounds,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>"full" or "incremental".</summary>
+    public string Mode { get; init; } = "full";
+
+    /// <summary>Records whose cohort was recomputed (all of them in a full run).</summary>
+    public long Recomputed { get; init; }
+
+    /// <summary>Cohorts that absorbed another (the oldest id kept) and cohorts split off an existing one, in this run.</summary>
+    public long Merges { get; init; }
+}
 
 /// <summary>
 /// Deterministic identity resolution in the warehouse (docs/identity.md): extract and normalise identifiers from
@@ -91,10 +107,13 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
         var runId = await IdentitySql.LongAsync(warehouse, _sql.Sql($"SELECT COALESCE(max(run_id), 0) + 1 FROM {_sql.T(IdentityTables.Runs)}"), ct).ConfigureAwait(false);
         var startedAt = clock.GetUtcNow().UtcDateTime;
 
+        var previous = await HasPreviousAsync(ct).ConfigureAwait(false);
+        var incremental = _options.Incremental && previous;
         await PrepareAsync(ct).ConfigureAwait(false);
         await Step("extract", ct).ConfigureAwait(false);
         await LocalLimitsAsync(ct).ConfigureAwait(false);
         await Step("limits", ct).ConfigureAwait(false);
+        var recomputed = await AffectedAsync(incremental, previous, ct).ConfigureAwait(false);
 
         var passes = 0;
         var rounds = 0;
@@ -105,20 +124,26 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
             if (passes > rules.Identifiers.Length + 1 || !await ResolveViolationsAsync(ct).ConfigureAwait(false)) break;
         }
         await Step("graph", ct).ConfigureAwait(false);
-        await BuildOutputAsync(runId, startedAt, ct).ConfigureAwait(false);
+        var merges = await BuildOutputAsync(runId, previous, ct).ConfigureAwait(false);
         await Step("output", ct).ConfigureAwait(false);
 
         var counts = await IdentitySql.RowsAsync(warehouse, _sql.Sql($"""
             SELECT (SELECT count(*) FROM {W("records_new")}), (SELECT count(DISTINCT cohort_id) FROM {W("records_new")}),
                    (SELECT count(*) FROM {W("identifiers_new")}),
-                   (SELECT count(*) FROM {W("occ")} WHERE status = 'blocked'), (SELECT count(*) FROM {W("occ")} WHERE status = 'invalid'),
-                   (SELECT count(*) FROM {W("occ")} WHERE status = 'dropped')
+                   (SELECT count(*) FROM {W("occurrences_new")} WHERE status = 'blocked'), (SELECT count(*) FROM {W("occurrences_new")} WHERE status = 'invalid'),
+                   (SELECT count(*) FROM {W("occurrences_new")} WHERE status = 'dropped')
             """), ct).ConfigureAwait(false);
         var c = counts[0].Select(v => Convert.ToInt64(v, CultureInfo.InvariantCulture)).ToArray();
         var elapsed = clock.GetElapsedTime(started);
-        await SwapAsync(runId, startedAt, c[0], c[1], rounds, elapsed, ct).ConfigureAwait(false);
+        var mode = incremental ? "incremental" : "full";
+        await SwapAsync(runId, mode, startedAt, c[0], c[1], rounds, elapsed, ct).ConfigureAwait(false);
         await CleanupAsync(ct).ConfigureAwait(false);
-        return new IdentityRunResult(runId, c[0], c[1], c[2], c[3], c[4], c[5], passes, rounds, clock.GetElapsedTime(started));
+        return new IdentityRunResult(runId, c[0], c[1], c[2], c[3], c[4], c[5], passes, rounds, clock.GetElapsedTime(started))
+        {
+            Mode = mode,
+            Recomputed = recomputed,
+            Merges = merges,
+        };
     }
 
     private Task Step(string name, CancellationToken ct)
@@ -140,9 +165,78 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
             $"CREATE TABLE IF NOT EXISTS {_sql.T(IdentityTables.Merges)} (run_id BIGINT, action VARCHAR, cohort_id VARCHAR, other_cohort_id VARCHAR, identifier VARCHAR, value VARCHAR, records BIGINT, rule VARCHAR)"), ct).ConfigureAwait(false);
     }
 
+    /// <summary>True when a previous run's tables exist (and so cohort ids must stay stable).</summary>
+    private async Task<bool> HasPreviousAsync(CancellationToken ct)
+    {
+        foreach (var table in new[] { IdentityTables.Records, IdentityTables.Occurrences, IdentityTables.Cohorts })
+        {
+            try
+            {
+                await warehouse.DescribeQueryAsync($"SELECT * FROM {_sql.T(table)}", ct).ConfigureAwait(false);
+            }
+            catch (WarehouseException)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Which records to recompute. A full run recomputes every record. An incremental run compares every record's
+    /// identifiers (after blocking and the value-level limit rules) with the previous run's: the cohorts of records
+    /// that are new, changed or gone, and of records sharing a value whose status changed, are recomputed; every
+    /// other cohort is kept as it is. The work tables rec and occ are cut down to the recomputed records.
+    /// </summary>
+    private async Task<long> AffectedAsync(bool incremental, bool previous, CancellationToken ct)
+    {
+        var prevRecords = _sql.T(IdentityTables.Records);
+        var prevOcc = _sql.T(IdentityTables.Occurrences);
+        const string Cols = "source, record_key, identifier, column_name, value, local_status";
+        var statements = new List<string> { $"DROP TABLE IF EXISTS {W("aff_cohorts")}" };
+        if (!previous) statements.Add($"CREATE TABLE {W("aff_cohorts")} (cohort_id VARCHAR)");
+        else if (!incremental) statements.Add($"CREATE TABLE {W("aff_cohorts")} AS SELECT DISTINCT cohort_id FROM {prevRecords}");
+        else
+        {
+            statements.Add($"""
+                CREATE TABLE {W("diff")} AS
+                (SELECT {Cols} FROM {W("occ")} EXCEPT SELECT {Cols} FROM {prevOcc})
+                UNION ALL
+                (SELECT {Cols} FROM {prevOcc} EXCEPT SELECT {Cols} FROM {W("occ")})
+                """);
+            statements.Add($"""
+                CREATE TABLE {W("changed")} AS
+                SELECT DISTINCT source, record_key FROM {W("diff")}
+                UNION SELECT source, record_key FROM (SELECT source, record_key FROM {W("rec")} EXCEPT SELECT source, record_key FROM {prevRecords}) AS added
+                UNION SELECT source, record_key FROM (SELECT source, record_key FROM {prevRecords} EXCEPT SELECT source, record_key FROM {W("rec")}) AS gone
+                """);
+            statements.Add($"CREATE TABLE {W("touched")} AS SELECT DISTINCT identifier, value FROM {W("diff")} WHERE value IS NOT NULL AND local_status NOT IN ('blocked', 'invalid')");
+            statements.Add($"""
+                CREATE TABLE {W("aff_cohorts")} AS
+                SELECT r.cohort_id FROM {prevRecords} AS r JOIN {W("changed")} AS c ON c.source = r.source AND c.record_key = r.record_key
+                UNION
+                SELECT o.cohort_id FROM {prevOcc} AS o JOIN {W("touched")} AS t ON t.identifier = o.identifier AND t.value = o.value
+                """);
+        }
+        // Kept: previous records of cohorts nobody touched. Recomputed: every current record that is not kept.
+        statements.Add(previous
+            ? $"CREATE TABLE {W("kept")} AS SELECT r.cohort_id, r.source, r.record_key FROM {prevRecords} AS r WHERE r.cohort_id NOT IN (SELECT cohort_id FROM {W("aff_cohorts")})"
+            : $"CREATE TABLE {W("kept")} (cohort_id VARCHAR, source VARCHAR, record_key VARCHAR)");
+        statements.Add($"CREATE TABLE {W("rec_a")} AS SELECT r.source, r.record_key FROM {W("rec")} AS r LEFT JOIN {W("kept")} AS k ON k.source = r.source AND k.record_key = r.record_key WHERE k.source IS NULL");
+        statements.Add($"CREATE TABLE {W("occ_all")} AS SELECT * FROM {W("occ")}");
+        statements.Add($"CREATE TABLE {W("occ_a")} AS SELECT o.* FROM {W("occ")} AS o JOIN {W("rec_a")} AS r ON r.source = o.source AND r.record_key = o.record_key");
+        statements.Add($"DROP TABLE {W("rec")}");
+        statements.Add($"ALTER TABLE {W("rec_a")} RENAME TO {IdentitySql.Quote("_idw_rec")}");
+        statements.Add($"DROP TABLE {W("occ")}");
+        statements.Add($"ALTER TABLE {W("occ_a")} RENAME TO {IdentitySql.Quote("_idw_occ")}" + _sql.Analyze(W("rec")) + _sql.Analyze(W("occ")));
+        await warehouse.ExecuteScriptAsync(string.Join(";\n", statements), ct).ConfigureAwait(false);
+        return await IdentitySql.LongAsync(warehouse, _sql.Sql($"SELECT count(*) FROM {W("rec")}"), ct).ConfigureAwait(false);
+    }
+
     private async Task CleanupAsync(CancellationToken ct)
     {
-        string[] work = ["ident", "blocked_raw", "patterns", "bnorm", "rec", "occ0", "occ", "drop", "lv", "rn", "edges", "cc", "comp", "viol", "records_new", "identifiers_new", "occurrences_new", "cohort"];
+        string[] work = ["ident", "blocked_raw", "patterns", "bnorm", "rec", "occ0", "occ", "occ_next", "drop", "lv", "rn", "edges", "cc", "comp", "viol", "records_new", "identifiers_new",
+            "occurrences_new", "cohort", "cohorts_new", "aff_cohorts", "diff", "changed", "touched", "kept", "rec_a", "occ_a", "occ_all", "cand", "own", "keep", "moves", "cohort_id"];
         await warehouse.ExecuteScriptAsync(string.Join(";\n", work.Select(w => $"DROP TABLE IF EXISTS {W(w)}")), ct).ConfigureAwait(false);
     }
 
@@ -184,7 +278,7 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
             $"CREATE TABLE {W("bnorm")} AS SELECT DISTINCT identifier, value FROM ({string.Join(" UNION ", blockedNorm)}) AS b WHERE value IS NOT NULL",
             $"""
             CREATE TABLE {W("occ")} AS
-            SELECT o.source, o.record_key, o.identifier, o.column_name, o.raw, o.value,
+            SELECT o.source, o.record_key, o.identifier, o.column_name, o.raw, o.value, CAST(NULL AS VARCHAR) AS local_status,
                    CASE WHEN o.value IS NULL THEN 'invalid' WHEN b1.value IS NOT NULL OR b2.value IS NOT NULL OR {patternClause} THEN 'blocked' ELSE 'linked' END AS status,
                    CASE WHEN o.value IS NULL THEN 'not a valid ' || i.type WHEN b1.value IS NOT NULL OR b2.value IS NOT NULL THEN 'blocked value' WHEN {patternClause} THEN 'blocked pattern' END AS reason
             FROM {W("occ0")} AS o
@@ -220,11 +314,13 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
         }
         await warehouse.ExecuteScriptAsync(string.Join(";\n",
             $"CREATE TABLE {W("drop")} AS SELECT identifier, value, min(reason) AS reason FROM ({string.Join(" UNION ALL ", drops)}) AS d GROUP BY identifier, value",
-            ApplyDrops()), ct).ConfigureAwait(false);
+            ApplyDrops(),
+            // What each value is before component-level limits: what incremental runs compare.
+            $"UPDATE {W("occ")} SET local_status = status"), ct).ConfigureAwait(false);
     }
 
     private string ApplyDrops() => string.Join(";\n",
-        $"CREATE TABLE {W("occ_next")} AS SELECT o.source, o.record_key, o.identifier, o.column_name, o.raw, o.value, " +
+        $"CREATE TABLE {W("occ_next")} AS SELECT o.source, o.record_key, o.identifier, o.column_name, o.raw, o.value, o.local_status, " +
         $"CASE WHEN d.reason IS NOT NULL AND o.status = 'linked' THEN 'dropped' ELSE o.status END AS status, " +
         $"CASE WHEN d.reason IS NOT NULL AND o.status = 'linked' THEN d.reason ELSE o.reason END AS reason " +
         $"FROM {W("occ")} AS o LEFT JOIN {W("drop")} AS d ON d.identifier = o.identifier AND d.value = o.value",
@@ -312,32 +408,103 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
         return true;
     }
 
-    /// <summary>Cohort ids (from the component's first record by hash, so the same partition gives the same ids), and the new tables.</summary>
-    private async Task BuildOutputAsync(long runId, DateTime startedAt, CancellationToken ct)
+    /// <summary>
+    /// Cohort ids, then the new tables. A component whose records had cohorts before keeps the oldest of those ids
+    /// (each old id goes to the component holding most of its records); the others it absorbed are logged as
+    /// merges, and components split off an old cohort as splits. A component with no old id gets one from its first
+    /// record by hash, so the same partition gives the same ids on every engine. Returns the merges and splits logged.
+    /// </summary>
+    private async Task<long> BuildOutputAsync(long runId, bool previous, CancellationToken ct)
     {
-        await warehouse.ExecuteScriptAsync(string.Join(";\n",
-            $"CREATE TABLE {W("cohort")} AS SELECT comp, 'c_' || substr(min(md5(source || ':' || record_key)), 1, 16) AS cohort_id FROM {W("comp")} GROUP BY comp",
-            $"CREATE TABLE {W("records_new")} AS SELECT k.cohort_id, c.source, c.record_key FROM {W("comp")} AS c JOIN {W("cohort")} AS k ON k.comp = c.comp",
-            $"""
+        var id = runId.ToString(CultureInfo.InvariantCulture);
+        var prevRecords = _sql.T(IdentityTables.Records);
+        var prevCohorts = _sql.T(IdentityTables.Cohorts);
+        var statements = new List<string>
+        {
+            $"CREATE TABLE {W("cohort")} AS SELECT comp, 'c_' || substr(min(md5(source || ':' || record_key)), 1, 16) AS fresh FROM {W("comp")} GROUP BY comp",
+        };
+        if (previous)
+        {
+            statements.Add($"""
+                CREATE TABLE {W("cand")} AS
+                SELECT c.comp, r.cohort_id AS old_id, count(*) AS n
+                FROM {W("comp")} AS c JOIN {prevRecords} AS r ON r.source = c.source AND r.record_key = c.record_key
+                GROUP BY c.comp, r.cohort_id
+                """);
+            statements.Add($"""
+                CREATE TABLE {W("own")} AS
+                SELECT old_id, comp FROM (SELECT old_id, comp, row_number() OVER (PARTITION BY old_id ORDER BY n DESC, comp) AS rn FROM {W("cand")}) AS x WHERE rn = 1
+                """);
+            statements.Add($"""
+                CREATE TABLE {W("keep")} AS
+                SELECT comp, old_id FROM (
+                    SELECT o.comp, o.old_id, row_number() OVER (PARTITION BY o.comp ORDER BY k.first_run, o.old_id) AS rn
+                    FROM {W("own")} AS o JOIN {prevCohorts} AS k ON k.cohort_id = o.old_id
+                ) AS x WHERE rn = 1
+                """);
+        }
+        else
+        {
+            statements.Add($"CREATE TABLE {W("cand")} (comp BIGINT, old_id VARCHAR, n BIGINT)");
+            statements.Add($"CREATE TABLE {W("own")} (old_id VARCHAR, comp BIGINT)");
+            statements.Add($"CREATE TABLE {W("keep")} (comp BIGINT, old_id VARCHAR)");
+        }
+        statements.Add($"""
+            CREATE TABLE {W("cohort_id")} AS
+            SELECT c.comp,
+                   CASE WHEN k.old_id IS NOT NULL THEN k.old_id
+                        WHEN c.fresh IN (SELECT old_id FROM {W("keep")}) OR c.fresh IN (SELECT cohort_id FROM {W("kept")}) THEN c.fresh || '_' || '{id}'
+                        ELSE c.fresh END AS cohort_id,
+                   k.old_id IS NOT NULL AS reused
+            FROM {W("cohort")} AS c LEFT JOIN {W("keep")} AS k ON k.comp = c.comp
+            """);
+        statements.Add($"""
+            CREATE TABLE {W("moves")} AS
+            SELECT 'merge' AS action, n.cohort_id, o.old_id AS other_cohort_id FROM {W("own")} AS o JOIN {W("cohort_id")} AS n ON n.comp = o.comp WHERE n.cohort_id <> o.old_id
+            UNION ALL
+            SELECT 'split', n.cohort_id, c.old_id FROM {W("cand")} AS c JOIN {W("own")} AS o ON o.old_id = c.old_id AND o.comp <> c.comp JOIN {W("cohort_id")} AS n ON n.comp = c.comp
+            """);
+        statements.Add($"""
+            CREATE TABLE {W("records_new")} AS
+            SELECT k.cohort_id, c.source, c.record_key FROM {W("comp")} AS c JOIN {W("cohort_id")} AS k ON k.comp = c.comp
+            UNION ALL
+            SELECT cohort_id, source, record_key FROM {W("kept")}
+            """);
+        statements.Add($"""
             CREATE TABLE {W("occurrences_new")} AS
-            SELECT o.source, o.record_key, o.identifier, o.column_name, o.value, o.status, o.reason, r.cohort_id
+            SELECT o.source, o.record_key, o.identifier, o.column_name, o.value, o.status, o.reason, o.local_status, r.cohort_id
             FROM {W("occ")} AS o JOIN {W("records_new")} AS r ON r.source = o.source AND r.record_key = o.record_key
-            """,
-            $"""
+            """ + (previous ? $"""
+
+            UNION ALL
+            SELECT o.source, o.record_key, o.identifier, o.column_name, o.value, o.status, o.reason, o.local_status, o.cohort_id
+            FROM {_sql.T(IdentityTables.Occurrences)} AS o JOIN {W("kept")} AS k ON k.source = o.source AND k.record_key = o.record_key
+            """ : ""));
+        statements.Add($"""
             CREATE TABLE {W("identifiers_new")} AS
             SELECT o.cohort_id, o.identifier, i.type, o.value, count(DISTINCT o.source || ':' || o.record_key) AS records
             FROM {W("occurrences_new")} AS o JOIN {W("ident")} AS i ON i.identifier = o.identifier
             WHERE o.status = 'linked'
             GROUP BY o.cohort_id, o.identifier, i.type, o.value
-            """), ct).ConfigureAwait(false);
+            """);
+        statements.Add(previous
+            ? $"""
+              CREATE TABLE {W("cohorts_new")} AS
+              SELECT n.cohort_id, COALESCE(min(k.first_run), {id}) AS first_run
+              FROM (SELECT DISTINCT cohort_id FROM {W("records_new")}) AS n LEFT JOIN {prevCohorts} AS k ON k.cohort_id = n.cohort_id
+              GROUP BY n.cohort_id
+              """
+            : $"CREATE TABLE {W("cohorts_new")} AS SELECT DISTINCT cohort_id, CAST({id} AS BIGINT) AS first_run FROM {W("records_new")}");
+        await warehouse.ExecuteScriptAsync(string.Join(";\n", statements), ct).ConfigureAwait(false);
+        return await IdentitySql.LongAsync(warehouse, _sql.Sql($"SELECT count(*) FROM {W("moves")}"), ct).ConfigureAwait(false);
     }
 
     /// <summary>Replaces the identity tables with the new ones and appends the run and its merge log, in one transaction.</summary>
-    private async Task SwapAsync(long runId, DateTime startedAt, long records, long cohorts, int rounds, TimeSpan elapsed, CancellationToken ct)
+    private async Task SwapAsync(long runId, string mode, DateTime startedAt, long records, long cohorts, int rounds, TimeSpan elapsed, CancellationToken ct)
     {
         var finishedAt = clock.GetUtcNow().UtcDateTime;
         var statements = new List<string>();
-        foreach (var (table, work) in new[] { (IdentityTables.Records, "records_new"), (IdentityTables.Identifiers, "identifiers_new"), (IdentityTables.Occurrences, "occurrences_new") })
+        foreach (var (table, work) in new[] { (IdentityTables.Records, "records_new"), (IdentityTables.Identifiers, "identifiers_new"), (IdentityTables.Occurrences, "occurrences_new"), (IdentityTables.Cohorts, "cohorts_new") })
         {
             var staged = W(work);
             if (_sql.WorkDatabase is not null)
@@ -355,9 +522,11 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
             SELECT {id}, 'link', cohort_id, NULL, identifier, value, records, 'shared ' || type FROM {_sql.T(IdentityTables.Identifiers)} WHERE records >= 2
             UNION ALL
             SELECT {id}, 'drop', NULL, NULL, identifier, value, count(*), min(reason) FROM {W("occ")} WHERE status = 'dropped' GROUP BY identifier, value
+            UNION ALL
+            SELECT {id}, action, cohort_id, other_cohort_id, NULL, NULL, NULL, CASE WHEN action = 'merge' THEN 'kept the oldest id' ELSE 'split from' END FROM {W("moves")}
             """);
         statements.Add($"INSERT INTO {_sql.T(IdentityTables.Runs)} (run_id, mode, started_at, finished_at, records, cohorts, rounds, elapsed_ms) VALUES " +
-                       $"({id}, 'full', {Timestamp(startedAt)}, {Timestamp(finishedAt)}, {records}, {cohorts}, {rounds}, {(long)elapsed.TotalMilliseconds})");
+                       $"({id}, {IdentitySql.Literal(mode)}, {Timestamp(startedAt)}, {Timestamp(finishedAt)}, {records}, {cohorts}, {rounds}, {(long)elapsed.TotalMilliseconds})");
         await warehouse.ExecuteScriptAsync(_sql.Atomic(statements), ct).ConfigureAwait(false);
     }
 

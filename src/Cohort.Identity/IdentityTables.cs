@@ -20,11 +20,14 @@ public static class IdentityTables
     /// <summary>The merge log, appended by every run: links, drops and (incremental) merges of existing cohorts.</summary>
     public const string Merges = "identity_merges";
 
+    /// <summary>One row per cohort id in use: <c>cohort_id, first_run</c> (the run that created it; older ids win merges).</summary>
+    public const string Cohorts = "identity_cohorts";
+
     /// <summary>One row per run.</summary>
     public const string Runs = "identity_runs";
 
     /// <summary>Golden records: one row per cohort with the surviving attributes.</summary>
     public const string Profiles = "identity_profiles";
 
-    internal static readonly string[] Swapped = [Records, Identifiers, Occurrences];
+    internal static readonly string[] Swapped = [Records, Identifiers, Occurrences, Cohorts];
 }
