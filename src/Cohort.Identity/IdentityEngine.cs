@@ -218,6 +218,34 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
                 SELECT o.cohort_id FROM {prevOcc} AS o JOIN {W("touched")} AS t ON t.identifier = o.identifier AND t.value = o.value
                 """);
         }
+        await warehouse.ExecuteScriptAsync(string.Join(";\n", statements), ct).ConfigureAwait(false);
+        statements.Clear();
+        if (incremental)
+        {
+            // A value dropped by a component-level limit still links its records locally: recomputing one of the
+            // cohorts it touches may lift the drop, so every cohort carrying it is recomputed too, until closed.
+            var count = await IdentitySql.LongAsync(warehouse, _sql.Sql($"SELECT count(*) FROM {W("aff_cohorts")}"), ct).ConfigureAwait(false);
+            while (true)
+            {
+                await warehouse.ExecuteScriptAsync(string.Join(";\n",
+                    $"DROP TABLE IF EXISTS {W("aff_next")}",
+                    $"""
+                    CREATE TABLE {W("aff_next")} AS
+                    SELECT cohort_id FROM {W("aff_cohorts")}
+                    UNION
+                    SELECT o2.cohort_id
+                    FROM {prevOcc} AS o1
+                    JOIN {W("aff_cohorts")} AS a ON a.cohort_id = o1.cohort_id
+                    JOIN {prevOcc} AS o2 ON o2.identifier = o1.identifier AND o2.value = o1.value
+                    WHERE o1.status = 'dropped' AND o1.local_status = 'linked' AND o2.local_status = 'linked'
+                    """,
+                    $"DROP TABLE {W("aff_cohorts")}",
+                    $"ALTER TABLE {W("aff_next")} RENAME TO {IdentitySql.Quote("_idw_aff_cohorts")}"), ct).ConfigureAwait(false);
+                var grown = await IdentitySql.LongAsync(warehouse, _sql.Sql($"SELECT count(*) FROM {W("aff_cohorts")}"), ct).ConfigureAwait(false);
+                if (grown == count) break;
+                count = grown;
+            }
+        }
         // Kept: previous records of cohorts nobody touched. Recomputed: every current record that is not kept.
         statements.Add(previous
             ? $"CREATE TABLE {W("kept")} AS SELECT r.cohort_id, r.source, r.record_key FROM {prevRecords} AS r WHERE r.cohort_id NOT IN (SELECT cohort_id FROM {W("aff_cohorts")})"
@@ -236,7 +264,7 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
     private async Task CleanupAsync(CancellationToken ct)
     {
         string[] work = ["ident", "blocked_raw", "patterns", "bnorm", "rec", "occ0", "occ", "occ_next", "drop", "lv", "rn", "edges", "cc", "comp", "viol", "records_new", "identifiers_new",
-            "occurrences_new", "cohort", "cohorts_new", "aff_cohorts", "diff", "changed", "touched", "kept", "rec_a", "occ_a", "occ_all", "cand", "own", "keep", "moves", "cohort_id"];
+            "occurrences_new", "cohort", "cohorts_new", "aff_cohorts", "diff", "changed", "touched", "kept", "rec_a", "occ_a", "occ_all", "cand", "own", "keep", "moves", "cohort_id", "aff_next"];
         await warehouse.ExecuteScriptAsync(string.Join(";\n", work.Select(w => $"DROP TABLE IF EXISTS {W(w)}")), ct).ConfigureAwait(false);
     }
 
@@ -433,7 +461,14 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
                 """);
             statements.Add($"""
                 CREATE TABLE {W("own")} AS
-                SELECT old_id, comp FROM (SELECT old_id, comp, row_number() OVER (PARTITION BY old_id ORDER BY n DESC, comp) AS rn FROM {W("cand")}) AS x WHERE rn = 1
+                SELECT old_id, comp FROM (
+                    SELECT c.old_id, c.comp,
+                           row_number() OVER (PARTITION BY c.old_id ORDER BY c.n DESC, CASE WHEN c.old_id = o.oldest THEN 0 ELSE 1 END, c.comp) AS rn
+                    FROM {W("cand")} AS c
+                    JOIN (SELECT comp, old_id AS oldest FROM (
+                            SELECT c2.comp, c2.old_id, row_number() OVER (PARTITION BY c2.comp ORDER BY k.first_run, c2.old_id) AS r2
+                            FROM {W("cand")} AS c2 JOIN {prevCohorts} AS k ON k.cohort_id = c2.old_id) AS y WHERE r2 = 1) AS o ON o.comp = c.comp
+                ) AS x WHERE rn = 1
                 """);
             statements.Add($"""
                 CREATE TABLE {W("keep")} AS
