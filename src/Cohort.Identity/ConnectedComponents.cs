@@ -34,8 +34,8 @@ internal static class ConnectedComponents
         await warehouse.ExecuteScriptAsync(string.Join(";\n",
             $"DROP TABLE IF EXISTS {e}", $"DROP TABLE IF EXISTS {m}", $"DROP TABLE IF EXISTS {p}", $"DROP TABLE IF EXISTS {p2}",
             $"DROP TABLE IF EXISTS {l}", $"DROP TABLE IF EXISTS {l2}", $"DROP TABLE IF EXISTS {eNext}", $"DROP TABLE IF EXISTS {outTable}",
-            // Both directions, no self loops, no duplicates.
-            $"CREATE TABLE {e} AS SELECT DISTINCT a, b FROM (SELECT a, b FROM {sql.Work(edges)} UNION ALL SELECT b AS a, a AS b FROM {sql.Work(edges)}) AS x WHERE a <> b",
+            // Both directions, no self loops (duplicates do no harm: every step takes a minimum).
+            $"CREATE TABLE {e} AS SELECT a, b FROM {sql.Work(edges)} WHERE a <> b UNION ALL SELECT b AS a, a AS b FROM {sql.Work(edges)} WHERE a <> b",
             $"CREATE TABLE {l} AS SELECT DISTINCT a AS node, a AS root FROM {e}" + sql.Analyze(e) + sql.Analyze(l)), ct).ConfigureAwait(false);
 
         var rounds = 0;
@@ -65,9 +65,9 @@ internal static class ConnectedComponents
                 jumps++;
                 await warehouse.ExecuteScriptAsync(string.Join(";\n",
                     $"DROP TABLE IF EXISTS {p2}",
-                    $"CREATE TABLE {p2} AS SELECT a.x, COALESCE(b.p, a.p) AS p FROM {p} AS a LEFT JOIN {p} AS b ON a.p = b.x"), ct).ConfigureAwait(false);
-                // A pointer changed exactly when it now points at a node whose own pointer differs from it.
-                var changed = await IdentitySql.LongAsync(warehouse, sql.Sql($"SELECT count(*) FROM {p2} AS a JOIN {p} AS b ON a.x = b.x WHERE a.p <> b.p"), ct).ConfigureAwait(false);
+                    // Every node's pointer to its pointer's pointer; a pointer moved when its target was not a root.
+                    $"CREATE TABLE {p2} AS SELECT a.x, b.p, b.p <> a.p AS moved FROM {p} AS a JOIN {p} AS b ON a.p = b.x"), ct).ConfigureAwait(false);
+                var changed = await IdentitySql.LongAsync(warehouse, sql.Sql($"SELECT count(*) FROM {p2} WHERE moved"), ct).ConfigureAwait(false);
                 await warehouse.ExecuteScriptAsync($"DROP TABLE {p};\nALTER TABLE {p2} RENAME TO {IdentitySql.Quote($"{output}_p")}" + sql.Analyze(p), ct).ConfigureAwait(false);
                 if (changed == 0) break;
             }
