@@ -104,7 +104,7 @@ public static class CohortCli
             identity.AddCommand<IdentityRunCommand>("run")
                 .WithDescription("Build the identity graph from identity.yaml and swap it in atomically (cohort_state.identity_*).")
                 .WithExample("identity", "run", "-p", "cohort-demo")
-                .WithExample("identity", "run", "--json");
+                .WithExample("identity", "run", "--incremental", "--json");
             identity.AddCommand<IdentityExplainCommand>("explain")
                 .WithDescription("A cohort's records, identifiers and the edges that joined them (which value, which rows, which rule).")
                 .WithExample("identity", "explain", "c_0a1b2c3d4e5f6a7b", "-p", "cohort-demo")

@@ -82,6 +82,7 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
             var names = described.Select(c => c.Name).ToList();
             var used = source.Columns.Select(c => (Name: c.Column, c.Location)).Append((Name: source.Key, source.Location));
             if (source.Timestamp is not null) used = used.Append((Name: source.Timestamp, source.Location));
+            used = used.Concat(rules.Profile.SelectMany(a => a.From.Where(f => f.Source == source.Name).Select(f => (Name: f.Column, a.Location))));
             foreach (var column in used)
             {
                 if (!names.Contains(column.Name))
@@ -264,7 +265,7 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
     private async Task CleanupAsync(CancellationToken ct)
     {
         string[] work = ["ident", "blocked_raw", "patterns", "bnorm", "rec", "occ0", "occ", "occ_next", "drop", "lv", "rn", "edges", "cc", "comp", "viol", "records_new", "identifiers_new",
-            "occurrences_new", "cohort", "cohorts_new", "aff_cohorts", "diff", "changed", "touched", "kept", "rec_a", "occ_a", "occ_all", "cand", "own", "keep", "moves", "cohort_id", "aff_next"];
+            "occurrences_new", "cohort", "cohorts_new", "aff_cohorts", "diff", "changed", "touched", "kept", "rec_a", "occ_a", "occ_all", "cand", "own", "keep", "moves", "cohort_id", "aff_next", "profiles_new"];
         await warehouse.ExecuteScriptAsync(string.Join(";\n", work.Select(w => $"DROP TABLE IF EXISTS {W(w)}")), ct).ConfigureAwait(false);
     }
 
@@ -530,8 +531,45 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
               GROUP BY n.cohort_id
               """
             : $"CREATE TABLE {W("cohorts_new")} AS SELECT DISTINCT cohort_id, CAST({id} AS BIGINT) AS first_run FROM {W("records_new")}");
+        if (!rules.Profile.IsEmpty) statements.Add(ProfileSql());
         await warehouse.ExecuteScriptAsync(string.Join(";\n", statements), ct).ConfigureAwait(false);
         return await IdentitySql.LongAsync(warehouse, _sql.Sql($"SELECT count(*) FROM {W("moves")}"), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The golden record: one row per cohort with each attribute chosen by its survivorship rule among the values
+    /// of the cohort's records (as text), plus how many records and sources the cohort has.
+    /// </summary>
+    private string ProfileSql()
+    {
+        var records = W("records_new");
+        var picks = new List<string>();
+        foreach (var attribute in rules.Profile)
+        {
+            var values = attribute.From.Select((f, rank) =>
+            {
+                var source = rules.FindSource(f.Source)!;
+                var ts = source.Timestamp is null ? "CAST(NULL AS TIMESTAMP)" : $"CAST(src.{IdentitySql.Quote(source.Timestamp)} AS TIMESTAMP)";
+                return $"SELECT r.cohort_id, CAST(src.{IdentitySql.Quote(f.Column)} AS VARCHAR) AS value, {rank} AS rank, {ts} AS ts " +
+                       $"FROM {IdentitySql.Relation(source.Table)} AS src JOIN {records} AS r ON r.source = {IdentitySql.Literal(source.Name)} AND r.record_key = CAST(src.{IdentitySql.Quote(source.Key)} AS VARCHAR) " +
+                       $"WHERE src.{IdentitySql.Quote(f.Column)} IS NOT NULL AND trim(CAST(src.{IdentitySql.Quote(f.Column)} AS VARCHAR)) <> ''";
+            });
+            var all = string.Join(" UNION ALL ", values);
+            var ranked = attribute.Rule switch
+            {
+                Survivorship.FirstNonNull => $"SELECT cohort_id, value, row_number() OVER (PARTITION BY cohort_id ORDER BY rank, ts DESC NULLS LAST, value) AS pick FROM ({all}) AS v",
+                Survivorship.MostRecent => $"SELECT cohort_id, value, row_number() OVER (PARTITION BY cohort_id ORDER BY ts DESC NULLS LAST, rank, value) AS pick FROM ({all}) AS v",
+                _ => $"SELECT cohort_id, value, row_number() OVER (PARTITION BY cohort_id ORDER BY count(*) DESC, max(ts) DESC NULLS LAST, min(rank), value) AS pick FROM ({all}) AS v GROUP BY cohort_id, value",
+            };
+            picks.Add($"LEFT JOIN (SELECT cohort_id, value FROM ({ranked}) AS x WHERE pick = 1) AS {IdentitySql.Quote("a_" + attribute.Name)} ON {IdentitySql.Quote("a_" + attribute.Name)}.cohort_id = c.cohort_id");
+        }
+        var columns = string.Join(", ", rules.Profile.Select(a => $"{IdentitySql.Quote("a_" + a.Name)}.value AS {IdentitySql.Quote(a.Name)}"));
+        return $"""
+            CREATE TABLE {W("profiles_new")} AS
+            SELECT c.cohort_id, c.records, c.sources, {columns}
+            FROM (SELECT cohort_id, count(*) AS records, count(DISTINCT source) AS sources FROM {records} GROUP BY cohort_id) AS c
+            {string.Join("\n", picks)}
+            """;
     }
 
     /// <summary>Replaces the identity tables with the new ones and appends the run and its merge log, in one transaction.</summary>
@@ -539,8 +577,13 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
     {
         var finishedAt = clock.GetUtcNow().UtcDateTime;
         var statements = new List<string>();
-        foreach (var (table, work) in new[] { (IdentityTables.Records, "records_new"), (IdentityTables.Identifiers, "identifiers_new"), (IdentityTables.Occurrences, "occurrences_new"), (IdentityTables.Cohorts, "cohorts_new") })
+        foreach (var (table, work) in new[] { (IdentityTables.Records, "records_new"), (IdentityTables.Identifiers, "identifiers_new"), (IdentityTables.Occurrences, "occurrences_new"), (IdentityTables.Cohorts, "cohorts_new"), (IdentityTables.Profiles, "profiles_new") })
         {
+            if (table == IdentityTables.Profiles && rules.Profile.IsEmpty)
+            {
+                statements.Add($"DROP TABLE IF EXISTS {_sql.T(table)}");
+                continue;
+            }
             var staged = W(work);
             if (_sql.WorkDatabase is not null)
             {

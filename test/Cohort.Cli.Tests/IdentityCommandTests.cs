@@ -81,8 +81,10 @@ public sealed class IdentityCommandTests : IAsyncLifetime
         Assert.Equal(2, malformed.ExitCode);
         var truth = await Run("identity", "evaluate", "--truth", "no_such_table");
         Assert.Equal(2, truth.ExitCode);
-        var history = await Run("identity", "run", "--json");
+        var history = await Run("identity", "run", "--incremental", "--json");
         Assert.Equal(2, history.Json.GetProperty("runId").GetInt64());
+        Assert.Equal("incremental", history.Json.GetProperty("mode").GetString());
+        Assert.Equal(0, history.Json.GetProperty("recomputed").GetInt64()); // nothing changed
     }
 
     [Fact]

@@ -179,6 +179,40 @@ public abstract class EngineTests<TEngine>(TEngine engine) where TEngine : Ident
     }
 
     [Fact]
+    public async Task Golden_records_apply_each_survivorship_rule()
+    {
+        var (warehouse, state) = await engine.CreateAsync();
+        await using var _ = warehouse;
+        await warehouse.ExecuteScriptAsync("""
+            CREATE TABLE accounts (id BIGINT, email VARCHAR, name VARCHAR, city VARCHAR, updated_at TIMESTAMP);
+            CREATE TABLE crm (id BIGINT, email VARCHAR, name VARCHAR, city VARCHAR, phone VARCHAR, updated_at TIMESTAMP);
+            INSERT INTO accounts VALUES (1, 'ada@x.example', NULL, 'London', TIMESTAMP '2026-01-01 00:00:00');
+            INSERT INTO crm VALUES (10, 'ada@x.example', 'Ada L.', 'Paris', '+44 20 7946 0000', TIMESTAMP '2026-03-01 00:00:00'),
+                                   (11, 'ADA@x.example', 'Ada Lovelace', 'Paris', '+44 20 7946 0001', TIMESTAMP '2026-02-01 00:00:00'),
+                                   (12, 'ada@x.example', '', NULL, '+44 20 7946 0001', NULL),
+                                   (20, 'bob@x.example', 'Bob', NULL, NULL, NULL);
+            """);
+        const string rules = """
+            identifiers: {email: {}}
+            sources:
+              accounts: {table: accounts, key: id, timestamp: updated_at, columns: {email: email}}
+              crm: {table: crm, key: id, timestamp: updated_at, columns: {email: email}}
+            profile:
+              name: {rule: first_non_null, from: [accounts.name, crm.name]}
+              city: {rule: most_frequent, from: [accounts.city, crm.city]}
+              last_city: {rule: most_recent, from: [accounts.city, crm.city]}
+              phone: {rule: most_frequent, from: [crm.phone]}
+              account_email: {from: [accounts.email]}
+            """;
+        await Engine(warehouse, state, rules).RunAsync();
+        var rows = await warehouse.ReadAllAsync($"SELECT records, sources, name, city, last_city, phone, account_email FROM {state}.identity_profiles ORDER BY records DESC");
+        Assert.Equal(2, rows.Count);
+        // name: accounts has none, so crm's most recent non-empty; city: Paris twice; last_city: crm 10 (March).
+        Assert.Equal(new object?[] { 4L, 2L, "Ada L.", "Paris", "Paris", "+44 20 7946 0001", "ada@x.example" }, rows[0]);
+        Assert.Equal(new object?[] { 1L, 1L, "Bob", null, null, null, null }, rows[1]);
+    }
+
+    [Fact]
     public async Task An_interrupted_run_leaves_the_previous_graph_intact()
     {
         var (warehouse, state) = await WithPeopleAsync((1, null, "a@x.example", null, null), (2, null, "a@x.example", null, null));

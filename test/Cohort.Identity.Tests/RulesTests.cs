@@ -169,3 +169,24 @@ public sealed class RulesTests
         }
     }
 }
+
+public sealed class ProfileRulesTests
+{
+    [Fact]
+    public void Profile_attributes_are_checked_against_sources_columns_and_rules()
+    {
+        var bag = new DiagnosticBag();
+        IdentityReader.ReadText("""
+            identifiers: {email: {}}
+            sources:
+              crm: {table: crm, key: id, columns: {email: email}}
+            profile:
+              email: {rule: first_non_nul, from: [crm.email]}
+              name: {rule: most_recent, from: [crm.name]}
+              phone: {from: [crn.phone]}
+            """, null, bag);
+        Assert.Contains(bag.Items, d => d.Suggestions.Contains("first_non_null") && d.Location!.Path == "profile.email.rule");
+        Assert.Contains(bag.Items, d => d.Message.Contains("has no 'timestamp'", StringComparison.Ordinal));
+        Assert.Contains(bag.Items, d => d.Suggestions.Contains("crm") && d.Location!.Path == "profile.phone.from");
+    }
+}

@@ -56,12 +56,19 @@ internal sealed class IdentitySession : IAsyncDisposable
 }
 
 /// <summary><c>cohort identity run</c>: build the identity graph in the warehouse and swap it in.</summary>
-public sealed class IdentityRunCommand(IAnsiConsole console, TimeProvider clock) : AsyncCommand<IdentitySettings>
+public sealed class IdentityRunCommand(IAnsiConsole console, TimeProvider clock) : AsyncCommand<IdentityRunCommand.Settings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, IdentitySettings settings, CancellationToken cancellationToken)
+    public sealed class Settings : IdentitySettings
+    {
+        [CommandOption("--incremental")]
+        [Description("Recompute only the cohorts touched by new, changed or deleted rows (a full run when there is no previous run).")]
+        public bool Incremental { get; init; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         await using var session = await IdentitySession.OpenAsync(settings, console, cancellationToken);
-        var engine = new IdentityEngine(session.Warehouse, session.Rules, clock, new IdentityRunOptions { StateSchema = settings.StateSchema });
+        var engine = new IdentityEngine(session.Warehouse, session.Rules, clock, new IdentityRunOptions { StateSchema = settings.StateSchema, Incremental = settings.Incremental });
         var diagnostics = await engine.CheckAsync(cancellationToken);
         if (diagnostics.Any(d => d.IsError)) throw ProjectSession.Invalid(diagnostics, settings, console);
         var result = await engine.RunAsync(cancellationToken);
@@ -71,6 +78,9 @@ public sealed class IdentityRunCommand(IAnsiConsole console, TimeProvider clock)
             {
                 ok = true,
                 runId = result.RunId,
+                mode = result.Mode,
+                recomputed = result.Recomputed,
+                merges = result.Merges,
                 records = result.Records,
                 cohorts = result.Cohorts,
                 linkedValues = result.LinkedValues,
@@ -86,6 +96,8 @@ public sealed class IdentityRunCommand(IAnsiConsole console, TimeProvider clock)
         }
         console.MarkupLine($"Identity run [bold]{result.RunId}[/]: [bold]{N(result.Records)}[/] records → [bold]{N(result.Cohorts)}[/] cohorts " +
                            $"[grey]({N(result.LinkedValues)} identifier values; {N(result.Blocked)} blocked, {N(result.Invalid)} invalid, {N(result.Dropped)} dropped by limit rules)[/]");
+        if (result.Mode == "incremental")
+            console.MarkupLine($"[grey]incremental: {N(result.Recomputed)} record(s) recomputed, {N(result.Merges)} merge(s) or split(s) logged[/]");
         console.MarkupLine($"[grey]{result.Rounds} component rounds in {result.LimitPasses} pass(es), {result.Elapsed.TotalSeconds:0.00} s; tables in {Markup.Escape(settings.StateSchema)}.{IdentityTables.Records} and friends[/]");
         return ExitCodes.Success;
     }

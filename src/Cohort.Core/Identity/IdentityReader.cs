@@ -15,7 +15,15 @@ namespace Cohort.Core.Identity;
 /// </summary>
 public static class IdentityReader
 {
-    private static readonly FrozenSet<string> RootKeys = ["identifiers", "sources", "priority", "blocked", "blocked_patterns", "max_profile_size"];
+    private static readonly FrozenSet<string> RootKeys = ["identifiers", "sources", "priority", "blocked", "blocked_patterns", "max_profile_size", "profile"];
+    private static readonly FrozenSet<string> AttributeKeys = ["rule", "from"];
+
+    private static readonly IReadOnlyDictionary<string, Survivorship> Rules = new Dictionary<string, Survivorship>(StringComparer.Ordinal)
+    {
+        ["most_recent"] = Survivorship.MostRecent,
+        ["most_frequent"] = Survivorship.MostFrequent,
+        ["first_non_null"] = Survivorship.FirstNonNull,
+    };
     private static readonly FrozenSet<string> IdentifierKeys = ["type", "limit", "blocked", "blocked_patterns", "gmail", "strip_plus", "default_region"];
     private static readonly FrozenSet<string> SourceKeys = ["model", "table", "key", "columns", "timestamp"];
 
@@ -88,8 +96,80 @@ public static class IdentityReader
             if (sourcesMap.Entries.Count == 0) reader.Error(DiagnosticCodes.InvalidValue, IdentityMessages.NoSources, sourcesMap.Location);
         }
 
+        var profile = new List<ProfileAttribute>();
+        if (mapping.Find("profile") is { } profileEntry && reader.Mapping(profileEntry.Value, "'profile'") is { } profileMap)
+        {
+            var sourceNames = sourcesNames(mapping);
+            foreach (var entry in profileMap.Entries)
+            {
+                if (ReadAttribute(entry, sources, sourceNames, schema, reader) is { } attribute) profile.Add(attribute);
+            }
+        }
+
         if (diagnostics.Items.Count(d => d.IsError) > errorsBefore) return null;
-        return new IdentityRules([.. identifiers], [.. sources], [.. priority], blocked, patterns, maxProfile, mapping.Location);
+        return new IdentityRules([.. identifiers], [.. sources], [.. priority], blocked, patterns, maxProfile, mapping.Location) { Profile = [.. profile] };
+
+        static List<string> sourcesNames(DocMapping root) =>
+            root.Find("sources")?.Value is DocMapping m ? [.. m.Entries.Select(e => e.Key)] : [];
+    }
+
+    private static ProfileAttribute? ReadAttribute(DocEntry entry, List<IdentitySource> sources, List<string> sourceNames, SchemaDefinition? schema, NodeReader reader)
+    {
+        var path = $"profile.{entry.Key}";
+        if (reader.Mapping(entry.Value, "a profile attribute") is not { } map) return null;
+        reader.RejectUnknownKeys(map, AttributeKeys, "a profile attribute");
+        var ok = true;
+        var rule = Survivorship.FirstNonNull;
+        if (map.Find("rule") is { } ruleEntry && reader.Name(ruleEntry.Value, "'rule'") is { } ruleName)
+        {
+            if (Rules.TryGetValue(ruleName, out var r)) rule = r;
+            else
+            {
+                reader.Error(DiagnosticCodes.InvalidValue, $"Profile attribute '{entry.Key}' has rule '{ruleName}'; expected one of {string.Join(", ", Rules.Keys)}.",
+                    ruleEntry.Value.Location.WithPath(path + ".rule"), NameSuggester.Nearest(ruleName, Rules.Keys));
+                ok = false;
+            }
+        }
+        var from = new List<(string, string)>();
+        if (reader.Required(map, "from", "a profile attribute") is { } fromEntry && reader.Names(fromEntry.Value, "'from'") is { } items)
+        {
+            foreach (var item in items)
+            {
+                var dot = item.IndexOf('.', StringComparison.Ordinal);
+                var sourceName = dot > 0 ? item[..dot] : item;
+                var column = dot > 0 ? item[(dot + 1)..] : "";
+                if (dot <= 0 || column.Length == 0)
+                {
+                    reader.Error(DiagnosticCodes.InvalidValue, $"'{item}' should be written source.column (e.g. customers.email).", fromEntry.Value.Location.WithPath(path + ".from"));
+                    ok = false;
+                    continue;
+                }
+                if (!sourceNames.Contains(sourceName))
+                {
+                    reader.Error(DiagnosticCodes.UnknownModel, $"Profile attribute '{entry.Key}' reads source '{sourceName}', which is not under 'sources'.", fromEntry.Value.Location.WithPath(path + ".from"),
+                        NameSuggester.Nearest(sourceName, sourceNames));
+                    ok = false;
+                    continue;
+                }
+                var source = sources.FirstOrDefault(s => s.Name == sourceName);
+                if (source?.Model is { } modelName && schema?.FindModel(modelName) is { } model && model.FindColumn(column) is null)
+                {
+                    reader.Error(DiagnosticCodes.UnknownColumn, $"Profile attribute '{entry.Key}' reads '{item}', but model '{modelName}' has no column '{column}'.", fromEntry.Value.Location.WithPath(path + ".from"),
+                        NameSuggester.Nearest(column, model.Columns.Select(c => c.Name)));
+                    ok = false;
+                    continue;
+                }
+                if (rule == Survivorship.MostRecent && source is { Timestamp: null })
+                {
+                    reader.Error(DiagnosticCodes.MissingKey, $"Profile attribute '{entry.Key}' keeps the most recent value, but source '{sourceName}' has no 'timestamp' to tell which is recent.", fromEntry.Value.Location.WithPath(path + ".from"));
+                    ok = false;
+                    continue;
+                }
+                from.Add((sourceName, column));
+            }
+        }
+        else ok = false;
+        return ok ? new ProfileAttribute(entry.Key, rule, [.. from], entry.KeyLocation.WithPath(path)) : null;
     }
 
     private static IdentifierDefinition? ReadIdentifier(DocEntry entry, NodeReader reader)

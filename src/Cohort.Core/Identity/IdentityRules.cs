@@ -56,6 +56,20 @@ public sealed record IdentitySource(
     public bool IsTable => Model is null;
 }
 
+/// <summary>How a profile attribute chooses one value among a cohort's records (docs/identity.md, "Golden records").</summary>
+public enum Survivorship
+{
+    /// <summary>The value of the most recently updated record (by each source's <c>timestamp</c>).</summary>
+    MostRecent,
+    /// <summary>The value most records carry; ties go to the most recent.</summary>
+    MostFrequent,
+    /// <summary>The first non-null value in the order the sources are listed (then the most recent).</summary>
+    FirstNonNull,
+}
+
+/// <summary>A column of the golden record: where its values come from and how one survives.</summary>
+public sealed record ProfileAttribute(string Name, Survivorship Rule, ImmutableArray<(string Source, string Column)> From, SourceLocation? Location = null);
+
 /// <summary>A column of a source and the identifier its values are.</summary>
 public sealed record IdentityColumn(string Column, string Identifier, SourceLocation? Location = null);
 
@@ -73,6 +87,9 @@ public sealed record IdentityRules(
     int MaxProfileSize,
     SourceLocation? Location = null)
 {
+    /// <summary>The golden record's attributes (<c>profile:</c>); empty for no profile table.</summary>
+    public ImmutableArray<ProfileAttribute> Profile { get; init; } = [];
+
     public const string FileName = "identity.yaml";
     public const int DefaultMaxProfileSize = 1000;
 
