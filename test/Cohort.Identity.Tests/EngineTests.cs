@@ -118,6 +118,24 @@ public abstract class EngineTests<TEngine>(TEngine engine) where TEngine : Ident
         Assert.True(result.LimitPasses >= 2);
         var drop = await warehouse.ReadAllAsync($"SELECT identifier, rule FROM {state}.identity_merges WHERE action = 'drop'");
         Assert.Equal(("phone", "limit user_id <= 1"), ((string)drop.Single()[0]!, (string)drop.Single()[1]!));
+
+        // why: 1 and 2 together by the e-mail; 1 and 3 apart, and the path shows the dropped phone and its rule.
+        var inspector = new IdentityInspector(warehouse, state);
+        var together = (await inspector.WhyAsync(new RecordRef("people", "1"), new RecordRef("people", "2")))!;
+        Assert.True(together.Together);
+        Assert.Equal("email", Assert.Single(together.Path!).Identifier);
+        var apart = (await inspector.WhyAsync(new RecordRef("people", "1"), new RecordRef("people", "3")))!;
+        Assert.False(apart.Together);
+        Assert.Equal(2, apart.Path!.Count);
+        Assert.Equal(("linked", "email"), (apart.Path[0].Status, apart.Path[0].Identifier));
+        Assert.Equal(("dropped", "phone", "limit user_id <= 1"), (apart.Path[1].Status, apart.Path[1].Identifier, apart.Path[1].Reason));
+        // explain: the e-mail is the edge that joined 1 and 2, from which columns, under which rule.
+        var explained = (await inspector.ExplainAsync(together.CohortA))!;
+        var link = Assert.Single(explained.Links);
+        Assert.Equal(("email", "a@x.example", "same normalised email"), (link.Identifier, link.Value, link.Rule));
+        Assert.Equal(["people:1 email", "people:2 email"], link.Records.Select(r => $"{r.Record} {r.Column}"));
+        Assert.Null(await inspector.ExplainAsync("c_unknown"));
+        Assert.Null(await inspector.WhyAsync(new RecordRef("people", "1"), new RecordRef("people", "99")));
     }
 
     [Fact]
