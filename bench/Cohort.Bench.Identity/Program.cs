@@ -27,12 +27,12 @@ public static class Program
         {
             var file = options.GetValueOrDefault("storage", "memory") == "file";
             await using var warehouse = await WarehouseFactory.OpenAsync(file ? WarehouseOptions.DuckDb(Path.Combine(work, "graph.duckdb"), threads) : WarehouseOptions.DuckDb(":memory:", threads));
-            var cpu = File.Exists("/proc/cpuinfo")
+            var cpuName = File.Exists("/proc/cpuinfo")
                 ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
                 : null;
             var version = await warehouse.ScalarAsync(new CompiledSql(SqlDialectName.DuckDb, "SELECT version()", []));
             var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
-            Console.WriteLine($"# Identity benchmark — load average {load} at start; {Environment.ProcessorCount} cores ({cpu ?? "unknown CPU"}), DuckDB {version}, {threads} DuckDB threads, {(file ? "file" : "in-memory")} database");
+            Console.WriteLine($"# Identity benchmark — load average {load} at start; {Environment.ProcessorCount} cores ({cpuName ?? "unknown CPU"}), DuckDB {version}, {threads} DuckDB threads, {(file ? "file" : "in-memory")} database");
             var sql = new Cohort.Identity.IdentitySql(SqlDialectName.DuckDb, "bench");
             await warehouse.ExecuteScriptAsync("CREATE SCHEMA bench");
 
