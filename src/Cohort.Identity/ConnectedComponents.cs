@@ -59,18 +59,32 @@ internal static class ConnectedComponents
                     GROUP BY m1.p
                 ) AS h ON h.r = m.x
                 """ + sql.Analyze(p)), ct).ConfigureAwait(false);
-            // Pointer jumping until every node points at its root.
-            while (true)
+            // Pointer jumping until every node points at its root. A node whose target is a root is done for the
+            // rest of the round (roots do not move while jumping), so after the first pass only the others are
+            // rewritten: each pass reads every pointer but writes only the nodes still on their way.
+            var pd = W("pd");
+            var pa = W("pa");
+            var pa2 = W("pa2");
+            jumps++;
+            await warehouse.ExecuteScriptAsync(string.Join(";\n",
+                $"DROP TABLE IF EXISTS {p2}", $"DROP TABLE IF EXISTS {pd}", $"DROP TABLE IF EXISTS {pa}", $"DROP TABLE IF EXISTS {pa2}",
+                // Every node's pointer to its pointer's pointer; a pointer moved when its target was not a root.
+                $"CREATE TABLE {p2} AS SELECT a.x, b.p, b.p <> a.p AS moved FROM {p} AS a JOIN {p} AS b ON a.p = b.x",
+                $"CREATE TABLE {pd} AS SELECT x, p FROM {p2} WHERE NOT moved",
+                $"CREATE TABLE {pa} AS SELECT x, p FROM {p2} WHERE moved",
+                $"DROP TABLE {p2}",
+                $"DROP TABLE {p}"), ct).ConfigureAwait(false);
+            while (await IdentitySql.LongAsync(warehouse, sql.Sql($"SELECT count(*) FROM {pa}"), ct).ConfigureAwait(false) > 0)
             {
                 jumps++;
                 await warehouse.ExecuteScriptAsync(string.Join(";\n",
-                    $"DROP TABLE IF EXISTS {p2}",
-                    // Every node's pointer to its pointer's pointer; a pointer moved when its target was not a root.
-                    $"CREATE TABLE {p2} AS SELECT a.x, b.p, b.p <> a.p AS moved FROM {p} AS a JOIN {p} AS b ON a.p = b.x"), ct).ConfigureAwait(false);
-                var changed = await IdentitySql.LongAsync(warehouse, sql.Sql($"SELECT count(*) FROM {p2} WHERE moved"), ct).ConfigureAwait(false);
-                await warehouse.ExecuteScriptAsync($"DROP TABLE {p};\nALTER TABLE {p2} RENAME TO {IdentitySql.Quote($"{output}_p")}" + sql.Analyze(p), ct).ConfigureAwait(false);
-                if (changed == 0) break;
+                    $"CREATE TABLE {pa2} AS SELECT a.x, b.p, b.p <> a.p AS moved FROM {pa} AS a JOIN (SELECT x, p FROM {pd} UNION ALL SELECT x, p FROM {pa}) AS b ON a.p = b.x",
+                    $"INSERT INTO {pd} SELECT x, p FROM {pa2} WHERE NOT moved",
+                    $"DROP TABLE {pa}",
+                    $"CREATE TABLE {pa} AS SELECT x, p FROM {pa2} WHERE moved",
+                    $"DROP TABLE {pa2}"), ct).ConfigureAwait(false);
             }
+            await warehouse.ExecuteScriptAsync($"DROP TABLE {pa};\nALTER TABLE {pd} RENAME TO {IdentitySql.Quote($"{output}_p")}" + sql.Analyze(p), ct).ConfigureAwait(false);
             // Every node's label follows its root; the edges contract to edges between roots.
             await warehouse.ExecuteScriptAsync(string.Join(";\n",
                 $"DROP TABLE IF EXISTS {l2}",
@@ -83,7 +97,8 @@ internal static class ConnectedComponents
         }
         await warehouse.ExecuteScriptAsync(string.Join(";\n",
             $"ALTER TABLE {l} RENAME TO {IdentitySql.Quote(output)}",
-            $"DROP TABLE IF EXISTS {e}", $"DROP TABLE IF EXISTS {m}", $"DROP TABLE IF EXISTS {p}", $"DROP TABLE IF EXISTS {p2}"), ct).ConfigureAwait(false);
+            $"DROP TABLE IF EXISTS {e}", $"DROP TABLE IF EXISTS {m}", $"DROP TABLE IF EXISTS {p}", $"DROP TABLE IF EXISTS {p2}",
+            $"DROP TABLE IF EXISTS {W("pd")}", $"DROP TABLE IF EXISTS {W("pa")}", $"DROP TABLE IF EXISTS {W("pa2")}"), ct).ConfigureAwait(false);
         return new ComponentsRun(rounds, jumps, clock.GetElapsedTime(started));
     }
 
