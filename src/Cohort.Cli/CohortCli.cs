@@ -98,6 +98,26 @@ public static class CohortCli
         config.AddCommand<ExportCommand>("export")
             .WithDescription("Write the metadata store back as the YAML project, so definitions edited in the Studio can be committed.")
             .WithExample("export", "-p", "examples/shop", "--out", "exported");
+        config.AddBranch("identity", identity =>
+        {
+            identity.SetDescription("Resolve identities in the warehouse: one cohort id per person across sources (docs/identity.md).");
+            identity.AddCommand<IdentityRunCommand>("run")
+                .WithDescription("Build the identity graph from identity.yaml and swap it in atomically (cohort_state.identity_*).")
+                .WithExample("identity", "run", "-p", "cohort-demo")
+                .WithExample("identity", "run", "--incremental", "--json");
+            identity.AddCommand<IdentityExplainCommand>("explain")
+                .WithDescription("A cohort's records, identifiers and the edges that joined them (which value, which rows, which rule).")
+                .WithExample("identity", "explain", "c_0a1b2c3d4e5f6a7b", "-p", "cohort-demo")
+                .WithExample("identity", "explain", "c_0a1b2c3d4e5f6a7b", "--show-values", "--json");
+            identity.AddCommand<IdentityWhyCommand>("why")
+                .WithDescription("Why two records are one profile (the shortest path), or what kept them apart (blocked value, limit rule).")
+                .WithExample("identity", "why", "customers:42", "crm_contacts:17", "-p", "cohort-demo")
+                .WithExample("identity", "why", "web_visitors:3", "app_users:9", "--json");
+            identity.AddCommand<IdentityEvaluateCommand>("evaluate")
+                .WithDescription("Pairwise and B-cubed precision, recall and F1 against a truth table (the demo's identity_truth).")
+                .WithExample("identity", "evaluate", "-p", "cohort-demo")
+                .WithExample("identity", "evaluate", "--truth", "identity_truth", "--json");
+        });
         config.AddBranch<EvaluationSettings>("sync", sync =>
         {
             sync.SetDescription("Plan, run and inspect syncs: keep destinations in step with audiences (docs/sync.md).");

@@ -48,6 +48,7 @@ public static class DemoProject
             new(MarkerFile, Marker(options)),
             new("cohort.yaml", ProjectFile(warehouse, options)),
             new("schema.yaml", Resource(ResourcePrefix + "schema.yaml")),
+            new("identity.yaml", Resource(ResourcePrefix + "identity.yaml")),
         };
         foreach (var resource in AudienceResources())
         {

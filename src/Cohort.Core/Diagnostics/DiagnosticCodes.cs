@@ -79,4 +79,7 @@ public static class DiagnosticCodes
     public const string InvalidSplitGroup = "COH508";
     public const string InvalidSyncName = "COH509";
     public const string InvalidSyncKey = "COH510";
+
+    // Identity rules (identity.yaml)
+    public const string InvalidPattern = "COH600";
 }

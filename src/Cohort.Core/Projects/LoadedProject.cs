@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Cohort.Core.Audiences;
 using Cohort.Core.Diagnostics;
+using Cohort.Core.Identity;
 using Cohort.Core.Schema;
 using Cohort.Core.Syncs;
 
@@ -28,6 +29,9 @@ public sealed record LoadedProject(
 
     /// <summary>The project's destinations (destinations/*.yaml and cohort.yaml), as written; see docs/destinations.md.</summary>
     public ImmutableArray<DestinationDefinition> Destinations { get; init; } = [];
+
+    /// <summary>The project's identity rules (<c>identity.yaml</c> beside <c>cohort.yaml</c>), or null when it has none; see docs/identity.md.</summary>
+    public IdentityRules? Identity { get; init; }
 
     public SyncDefinition? FindSync(string name) => Syncs.FirstOrDefault(s => s.Name == name);
 

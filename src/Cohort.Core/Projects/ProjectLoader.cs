@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Cohort.Core.Audiences;
 using Cohort.Core.Diagnostics;
 using Cohort.Core.Documents;
+using Cohort.Core.Identity;
 using Cohort.Core.Schema;
 using Cohort.Core.Syncs;
 
@@ -40,10 +41,15 @@ public static class ProjectLoader
         ImmutableArray<SyncDefinition> boundSyncs = schema is null
             ? [.. syncs]
             : SyncValidator.ValidateAll(syncs, destinations, new SchemaIndex(schema), bound, diagnostics);
+        var identityPath = Path.Combine(project.Directory, IdentityRules.FileName);
+        var identity = File.Exists(identityPath)
+            ? IdentityReader.ReadFile(identityPath, schema, diagnostics, Display(project.Directory, identityPath))
+            : null;
         return new LoadedProject(project, schema ?? SchemaDefinition.Empty, bound, diagnostics.ToImmutable())
         {
             Syncs = boundSyncs,
             Destinations = [.. destinations],
+            Identity = identity,
         };
     }
 
