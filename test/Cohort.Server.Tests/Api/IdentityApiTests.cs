@@ -1,10 +1,5 @@
 using System.Text.Json.Nodes;
-using Cohort.Core.Diagnostics;
-using Cohort.Core.Identity;
-using Cohort.Identity;
-using Cohort.Server.Projects;
 using Cohort.Server.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Cohort.Server.Tests.Api;
 
@@ -14,47 +9,13 @@ namespace Cohort.Server.Tests.Api;
 /// </summary>
 public sealed class IdentityApiTests(IdentityApiTests.Fixture fx) : IClassFixture<IdentityApiTests.Fixture>
 {
-    /// <summary>A server whose warehouse has had an identity run over <c>idp_people</c> and <c>idp_orders</c>.</summary>
+    /// <summary>A server whose warehouse has had an identity run (<see cref="IdentitySeed"/>).</summary>
     public sealed class Fixture : ServerFixture<SqliteStoreProvider>
     {
-        internal const string Rules = """
-            identifiers:
-              email: {gmail: true, strip_plus: true, blocked: [test@test.com]}
-              phone: {default_region: US}
-            priority: [email, phone]
-            sources:
-              idp_people:
-                table: idp_people
-                key: id
-                columns: {email: email, phone: phone}
-              idp_orders:
-                table: idp_orders
-                key: order_id
-                columns: {buyer_email: email}
-            """;
-
         public override async Task InitializeAsync()
         {
             await base.InitializeAsync();
-            var warehouse = await Server.Services.GetRequiredService<ProjectState>().WarehouseAsync();
-            await warehouse.ExecuteScriptAsync("""
-                CREATE TABLE idp_people (id BIGINT, email VARCHAR, phone VARCHAR);
-                CREATE TABLE idp_orders (order_id VARCHAR, buyer_email VARCHAR);
-                """);
-            await warehouse.BulkLoadAsync("idp_people", ["id", "email", "phone"], [
-                [1L, "ada.lovelace@gmail.com", "(415) 555-0123"],
-                [2L, null, "+1 415 555 0123"],
-                [3L, "test@test.com", null],
-                [4L, "grace@example.com", null],
-            ]);
-            await warehouse.BulkLoadAsync("idp_orders", ["order_id", "buyer_email"], [
-                ["o-1", "AdaLovelace+shop@googlemail.com"],
-                ["o-2", "test@test.com"],
-            ]);
-            var bag = new DiagnosticBag();
-            var rules = IdentityReader.ReadText(Rules, null, bag);
-            Assert.Empty(bag.Items);
-            await new IdentityEngine(warehouse, rules!, TimeProvider.System).RunAsync();
+            await IdentitySeed.RunAsync(Server);
         }
     }
 
