@@ -123,6 +123,7 @@ public static class CohortServer
         services.AddSingleton<AudienceService>();
         services.AddSingleton<DefinitionService>();
         services.AddSingleton<PreviewRunner>();
+        services.AddSingleton<IdentityService>();
         services.AddSingleton<ProjectTransfer>();
         services.AddSingleton<UserService>();
         services.AddSingleton<SchemaService>();

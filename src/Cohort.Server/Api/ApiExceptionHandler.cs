@@ -19,6 +19,7 @@ internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) :
             CohortDiagnosticsException d => Problems.Invalid("The definition has errors", d.Diagnostics),
             PermissionDeniedException p => Problems.Forbidden(p.Message),
             NotFoundException n => Problems.NotFound(n.Kind, n.Name),
+            IdentityNotRunException i => Problems.Create(StatusCodes.Status404NotFound, "identity-not-run", "Identity resolution has not run", i.Message),
             VersionConflictException v when v.Actual < 0 => Problems.Conflict($"That name is taken. {v.Message.Split(':')[0]}."),
             VersionConflictException v => Problems.Conflict(v.Message),
             RequestException r => Problems.BadRequest(r.Title, r.Message),

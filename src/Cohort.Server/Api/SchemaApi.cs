@@ -105,9 +105,17 @@ public static class SchemaApi
 
 public static class IdentityApi
 {
-    public static void MapIdentityApi(this RouteGroupBuilder api) =>
-        api.MapGet("/identity/profiles/{id}/explanation", ProblemHttpResult (string id) =>
-            Problems.Create(StatusCodes.Status501NotImplemented, "not-implemented", "Identity resolution is not available yet",
-                "Profile explanations arrive with the identity graph (Cohort.Identity); this endpoint is reserved for them."))
-        .WithTags("Identity").ProducesProblem(StatusCodes.Status501NotImplemented);
+    public static void MapIdentityApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/identity").WithTags("Identity");
+        group.MapGet("/profiles/{id}/explanation", async Task<Ok<IdentityExplanationDto>> (string id, HttpContext c, IdentityService identity) =>
+            TypedResults.Ok(await identity.ExplainAsync(await c.ActorAsync(), id, c.RequestAborted)))
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Why a profile's records are one: its records, the shared identifier values that joined them (with the rule), "
+                + "and every identifier value with its status (linked, blocked, dropped) and reason. Values masked without PII access.");
+        group.MapGet("/records/{source}/{key}", async Task<Ok<IdentityRecordCohortDto>> (string source, string key, IdentityService identity, HttpContext c) =>
+            TypedResults.Ok(await identity.CohortOfAsync(source, key, c.RequestAborted)))
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("The profile (cohort) a source record belongs to.");
+    }
 }

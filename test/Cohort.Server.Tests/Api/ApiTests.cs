@@ -422,14 +422,18 @@ public abstract class ApiTests<TStore>(ServerFixture<TStore> fx) where TStore : 
     }
 
     [Fact]
-    public async Task Identity_explanations_are_501_until_identity_lands_and_the_openapi_reference_is_served()
+    public async Task Identity_explanations_are_404_until_identity_has_run_and_the_openapi_reference_is_served()
     {
-        var problem = await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Get, "/api/identity/profiles/42/explanation", "viewer"), 501);
-        Assert.EndsWith("/not-implemented", problem["type"]!.GetValue<string>(), StringComparison.Ordinal);
+        var problem = await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Get, "/api/identity/profiles/42/explanation", "viewer"), 404);
+        Assert.EndsWith("/identity-not-run", problem["type"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("cohort identity run", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Get, "/api/identity/records/people/1", "viewer"), 404);
         var openapi = JsonNode.Parse(await fx.Http.GetStringAsync("/openapi/v1.json"))!;
         var paths = openapi["paths"]!.AsObject().Select(p => p.Key).ToList();
         Assert.Contains("/api/audiences/{name}/preview", paths);
         Assert.Contains("/api/syncs/{name}/trigger", paths);
+        Assert.Contains("/api/identity/profiles/{id}/explanation", paths);
+        Assert.Contains("/api/identity/records/{source}/{key}", paths);
         Assert.NotNull(openapi["components"]!["securitySchemes"]!["bearer"]);
         var ui = await fx.Http.GetStringAsync("/api/docs/index.html");
         Assert.Contains("swagger", ui, StringComparison.OrdinalIgnoreCase);

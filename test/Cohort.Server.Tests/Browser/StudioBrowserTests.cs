@@ -256,13 +256,25 @@ public sealed class StudioBrowserTests(StudioFixture fx) : IClassFixture<StudioF
         await page.GotoAsync("/audit");
         await Assertions.Expect(page.Locator("[data-testid=audit]")).ToContainTextAsync("denied");
         await StudioFixture.ScreenshotAsync(page, "09-audit-log");
-        await page.GotoAsync("/identity");
-        await Assertions.Expect(page.Locator("[data-testid=identity-stub]")).ToContainTextAsync("Available when identity resolution is connected");
+        await page.GotoAsync("/identity?q=idp_people:1");
+        await StudioFixture.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=identity-message]")).ToContainTextAsync("cohort identity run");
+        await IdentitySeed.RunAsync(fx.Api.Server);
+        await page.FillAsync("[data-testid=identity-query]", "idp_orders:o-1");
+        await page.ClickAsync("[data-testid=identity-explain]");
+        await Assertions.Expect(page.Locator("[data-testid=identity-links]")).ToContainTextAsync("adalovelace@gmail.com");
+        await Assertions.Expect(page.Locator("[data-testid=identity-graph] g.record")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("[data-testid=identity-graph] line.edge")).ToHaveCountAsync(4);
+        await StudioFixture.ScreenshotAsync(page, "13-identity-explorer");
         await page.Context.CloseAsync();
 
         var marketer = await fx.SignInAsync(Marketer, Password);
         await marketer.GotoAsync("/audit");
         await Assertions.Expect(marketer.Locator("[data-testid=audit-denied]")).ToBeVisibleAsync();
+        await marketer.GotoAsync("/identity?q=idp_orders:o-1");
+        await Assertions.Expect(marketer.Locator("[data-testid=identity-masked]")).ToBeVisibleAsync();
+        await Assertions.Expect(marketer.Locator("[data-testid=identity-links]")).ToContainTextAsync("@g");
+        await Assertions.Expect(marketer.Locator("[data-testid=identity-links]")).Not.ToContainTextAsync("adalovelace");
         await marketer.Context.CloseAsync();
     }
 

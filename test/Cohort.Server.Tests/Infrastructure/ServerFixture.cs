@@ -100,7 +100,7 @@ public abstract class ServerFixture<TStore> : IAsyncLifetime where TStore : ISto
         SyncStatePath = Path.Combine(_stateDirectory, "state.duckdb"),
     };
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         StoreSpec = await Stores.CreateStoreAsync();
         Server = await CohortServer.StartAsync(Options(StoreSpec));
