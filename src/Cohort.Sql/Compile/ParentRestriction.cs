@@ -1,6 +1,4 @@
 using Cohort.Sql.Ast;
-using Cohort.Sql.Dialects;
-using Cohort.Sql.Emit;
 
 namespace Cohort.Sql.Compile;
 
@@ -17,8 +15,8 @@ internal static class ParentRestriction
         IReadOnlyList<SqlJoin> joins, SqlExpr? where)
     {
         if (where is null) return joins;
-        var keyPresent = Print(new IsNullExpr(key, Negated: true));
-        var own = Conjuncts(where).Where(c => ReadsOnly(c, parentAlias) && Print(c) != keyPresent).ToList();
+        var keyPresent = ExprFacts.Key(new IsNullExpr(key, Negated: true));
+        var own = ExprFacts.Conjuncts(where).Where(c => ExprFacts.ReadsOnly(c, q => q == parentAlias) && ExprFacts.Key(c) != keyPresent).ToList();
         if (own.Count == 0) return joins;
 
         var parentsByColumn = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -77,20 +75,6 @@ internal static class ParentRestriction
         _ => false,
     };
 
-    private static bool ReadsOnly(SqlExpr e, string alias) => e switch
-    {
-        ColumnExpr c => c.Qualifier == alias,
-        ParamExpr or DecimalParamExpr or IntExpr or BoolExpr or NullExpr => true,
-        BinaryExpr b => ReadsOnly(b.Left, alias) && ReadsOnly(b.Right, alias),
-        NotExpr n => ReadsOnly(n.Operand, alias),
-        IsNullExpr n => ReadsOnly(n.Operand, alias),
-        InExpr i => ReadsOnly(i.Operand, alias) && i.Items.All(x => ReadsOnly(x, alias)),
-        FuncExpr f => f.Args.All(x => ReadsOnly(x, alias)),
-        CastExpr c => ReadsOnly(c.Operand, alias),
-        CaseExpr c => c.Whens.All(w => ReadsOnly(w.When, alias) && ReadsOnly(w.Then, alias)) && (c.Else is null || ReadsOnly(c.Else, alias)),
-        _ => false,
-    };
-
     private static SqlExpr Requalify(SqlExpr e, string from, string to) => e switch
     {
         ColumnExpr c when c.Qualifier == from => c with { Qualifier = to },
@@ -107,9 +91,4 @@ internal static class ParentRestriction
         },
         _ => e,
     };
-
-    private static List<SqlExpr> Conjuncts(SqlExpr e) =>
-        e is BinaryExpr { Op: BinaryOp.And } b ? [.. Conjuncts(b.Left), .. Conjuncts(b.Right)] : [e];
-
-    private static string Print(SqlExpr e) => SqlEmitter.PrintExpression(e, DuckDbDialect.Instance);
 }

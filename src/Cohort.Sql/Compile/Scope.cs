@@ -92,7 +92,7 @@ internal sealed class AggregatePass : IJoinedPass
         if (!onlyPresence && kind is not (AggregateKind.Min or AggregateKind.Max or AggregateKind.CountDistinct or AggregateKind.BoolOr or AggregateKind.SortedDistinctList))
             _countsEveryRowOnce = true;
         var aggregate = new AggregateExpr(kind, argument, filter is BoolExpr { Value: true } ? null : filter, [.. orderBy ?? []]);
-        var text = SqlEmitter.PrintExpression(aggregate, DuckDbDialect.Instance);
+        var text = ExprFacts.Key(aggregate);
         if (_byText.TryGetValue(text, out var existing)) return existing;
         // "agg" never collides with a table alias (a letter and a number, such as a1 for accounts).
         var column = S.Col(Name, "agg" + (_aggregates.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -141,7 +141,7 @@ internal sealed class AggregatePass : IJoinedPass
         // prefilter, and avoids a DuckDB optimizer failure ("Failed to bind column reference") seen when a WHERE
         // here combined several outputs of a nested pass that the aggregates' FILTER clauses also read.
         var own = OwnAliases();
-        var conjunctLists = _filters.Select(f => Conjuncts(f).Where(c => ReadsOnly(c, own)).ToList()).ToList();
+        var conjunctLists = _filters.Select(f => Conjuncts(f).Where(c => ExprFacts.ReadsOnly(c, q => q is null || own.Contains(q))).ToList()).ToList();
         var shared = conjunctLists[0]
             .Where(c => conjunctLists.All(list => list.Any(o => Same(o, c))))
             .ToList();
@@ -220,41 +220,9 @@ internal sealed class AggregatePass : IJoinedPass
     private HashSet<string> OwnAliases() =>
         [_rows.From.Alias, .. _rows.Joins.Select(j => j.Item.Alias)];
 
-    private static bool ReadsOnly(SqlExpr e, HashSet<string> aliases) => e switch
-    {
-        ColumnExpr c => c.Qualifier is null || aliases.Contains(c.Qualifier),
-        BinaryExpr b => ReadsOnly(b.Left, aliases) && ReadsOnly(b.Right, aliases),
-        NotExpr n => ReadsOnly(n.Operand, aliases),
-        IsNullExpr n => ReadsOnly(n.Operand, aliases),
-        InExpr i => ReadsOnly(i.Operand, aliases) && i.Items.All(x => ReadsOnly(x, aliases)),
-        FuncExpr f => f.Args.All(x => ReadsOnly(x, aliases)),
-        CastExpr c => ReadsOnly(c.Operand, aliases),
-        CaseExpr c => c.Whens.All(w => ReadsOnly(w.When, aliases) && ReadsOnly(w.Then, aliases)) && (c.Else is null || ReadsOnly(c.Else, aliases)),
-        AggregateExpr or WindowExpr => false,
-        _ => true,
-    };
-
-    private static List<SqlExpr> Conjuncts(SqlExpr e)
-    {
-        var list = new List<SqlExpr>();
-        Collect(e);
-        return list;
-
-        void Collect(SqlExpr x)
-        {
-            if (x is BinaryExpr { Op: BinaryOp.And } b)
-            {
-                Collect(b.Left);
-                Collect(b.Right);
-            }
-            else
-            {
-                list.Add(x);
-            }
-        }
-    }
-
     private static bool Same(SqlExpr a, SqlExpr b) => Print(a) == Print(b);
 
-    private static string Print(SqlExpr e) => SqlEmitter.PrintExpression(e, DuckDbDialect.Instance);
+    private static string Print(SqlExpr e) => ExprFacts.Key(e);
+
+    private static List<SqlExpr> Conjuncts(SqlExpr e) => ExprFacts.Conjuncts(e);
 }
