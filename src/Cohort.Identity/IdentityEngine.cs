@@ -43,6 +43,9 @@ public sealed record IdentityRunResult(
 
     /// <summary>Cohorts that absorbed another (the oldest id kept) and cohorts split off an existing one, in this run.</summary>
     public long Merges { get; init; }
+
+    /// <summary>What probabilistic matching did; null when the rules have no <c>matching:</c>.</summary>
+    public Matching.MatchingSummary? Matching { get; init; }
 }
 
 /// <summary>
@@ -83,6 +86,8 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
             var used = source.Columns.Select(c => (Name: c.Column, c.Location)).Append((Name: source.Key, source.Location));
             if (source.Timestamp is not null) used = used.Append((Name: source.Timestamp, source.Location));
             used = used.Concat(rules.Profile.SelectMany(a => a.From.Where(f => f.Source == source.Name).Select(f => (Name: f.Column, a.Location))));
+            if (rules.Matching is { } m)
+                used = used.Concat(m.Fields.Where(f => f.ColumnOf(source.Name) is not null).Select(f => (Name: f.ColumnOf(source.Name)!, f.Location)));
             foreach (var column in used)
             {
                 if (!names.Contains(column.Name))
@@ -109,7 +114,8 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
         var startedAt = clock.GetUtcNow().UtcDateTime;
 
         var previous = await HasPreviousAsync(ct).ConfigureAwait(false);
-        var incremental = _options.Incremental && previous;
+        // Probabilistic matching scores every candidate pair again, so with it an incremental run is a full run.
+        var incremental = _options.Incremental && previous && rules.Matching is null;
         await PrepareAsync(ct).ConfigureAwait(false);
         await Step("extract", ct).ConfigureAwait(false);
         await LocalLimitsAsync(ct).ConfigureAwait(false);
@@ -125,6 +131,12 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
             if (passes > rules.Identifiers.Length + 1 || !await ResolveViolationsAsync(ct).ConfigureAwait(false)) break;
         }
         await Step("graph", ct).ConfigureAwait(false);
+        Matching.MatchingSummary? matching = null;
+        if (rules.Matching is { } matchingRules)
+        {
+            matching = await new Matching.ProbabilisticMatcher(warehouse, rules, matchingRules, _sql, clock).RunAsync(ct).ConfigureAwait(false);
+            await Step("matching", ct).ConfigureAwait(false);
+        }
         var merges = await BuildOutputAsync(runId, previous, ct).ConfigureAwait(false);
         await Step("output", ct).ConfigureAwait(false);
 
@@ -144,6 +156,7 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
             Mode = mode,
             Recomputed = recomputed,
             Merges = merges,
+            Matching = matching,
         };
     }
 
@@ -265,7 +278,7 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
     private async Task CleanupAsync(CancellationToken ct)
     {
         string[] work = ["ident", "blocked_raw", "patterns", "bnorm", "rec", "occ0", "occ", "occ_next", "drop", "lv", "rn", "edges", "cc", "comp", "viol", "records_new", "identifiers_new",
-            "occurrences_new", "cohort", "cohorts_new", "aff_cohorts", "diff", "changed", "touched", "kept", "rec_a", "occ_a", "occ_all", "cand", "own", "keep", "moves", "cohort_id", "aff_next", "profiles_new"];
+            "occurrences_new", "cohort", "cohorts_new", "aff_cohorts", "diff", "changed", "touched", "kept", "rec_a", "occ_a", "occ_all", "cand", "own", "keep", "moves", "cohort_id", "aff_next", "profiles_new", "detid", .. Matching.ProbabilisticMatcher.WorkTables];
         await warehouse.ExecuteScriptAsync(string.Join(";\n", work.Select(w => $"DROP TABLE IF EXISTS {W(w)}")), ct).ConfigureAwait(false);
     }
 
@@ -485,6 +498,9 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
             statements.Add($"CREATE TABLE {W("own")} (old_id VARCHAR, comp BIGINT)");
             statements.Add($"CREATE TABLE {W("keep")} (comp BIGINT, old_id VARCHAR)");
         }
+        // Without probabilistic links a record's cohort would be its deterministic component, labelled as a fresh id is.
+        if (rules.Matching is not null)
+            statements.Add($"CREATE TABLE {W("detid")} AS SELECT det, 'c_' || substr(min(md5(source || ':' || record_key)), 1, 16) AS gid FROM {W("comp")} GROUP BY det");
         statements.Add($"""
             CREATE TABLE {W("cohort_id")} AS
             SELECT c.comp,
@@ -502,9 +518,11 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
             """);
         statements.Add($"""
             CREATE TABLE {W("records_new")} AS
-            SELECT k.cohort_id, c.source, c.record_key FROM {W("comp")} AS c JOIN {W("cohort_id")} AS k ON k.comp = c.comp
+            SELECT k.cohort_id, c.source, c.record_key, {(rules.Matching is null ? "k.cohort_id" : "d.gid")} AS deterministic_group
+            FROM {W("comp")} AS c JOIN {W("cohort_id")} AS k ON k.comp = c.comp
+            {(rules.Matching is null ? "" : $"JOIN {W("detid")} AS d ON d.det = c.det")}
             UNION ALL
-            SELECT cohort_id, source, record_key FROM {W("kept")}
+            SELECT cohort_id, source, record_key, cohort_id FROM {W("kept")}
             """);
         statements.Add($"""
             CREATE TABLE {W("occurrences_new")} AS
@@ -577,9 +595,10 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
     {
         var finishedAt = clock.GetUtcNow().UtcDateTime;
         var statements = new List<string>();
-        foreach (var (table, work) in new[] { (IdentityTables.Records, "records_new"), (IdentityTables.Identifiers, "identifiers_new"), (IdentityTables.Occurrences, "occurrences_new"), (IdentityTables.Cohorts, "cohorts_new"), (IdentityTables.Profiles, "profiles_new") })
+        foreach (var (table, work) in new[] { (IdentityTables.Records, "records_new"), (IdentityTables.Identifiers, "identifiers_new"), (IdentityTables.Occurrences, "occurrences_new"), (IdentityTables.Cohorts, "cohorts_new"), (IdentityTables.Profiles, "profiles_new"),
+                     (IdentityTables.Pairs, "pairs_new"), (IdentityTables.MatchModel, "model_new") })
         {
-            if (table == IdentityTables.Profiles && rules.Profile.IsEmpty)
+            if ((table == IdentityTables.Profiles && rules.Profile.IsEmpty) || (table is IdentityTables.Pairs or IdentityTables.MatchModel && rules.Matching is null))
             {
                 statements.Add($"DROP TABLE IF EXISTS {_sql.T(table)}");
                 continue;
@@ -602,7 +621,14 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
             SELECT {id}, 'drop', NULL, NULL, identifier, value, count(*), min(reason) FROM {W("occ")} WHERE status = 'dropped' GROUP BY identifier, value
             UNION ALL
             SELECT {id}, action, cohort_id, other_cohort_id, NULL, NULL, NULL, CASE WHEN action = 'merge' THEN 'kept the oldest id' ELSE 'split from' END FROM {W("moves")}
-            """);
+            """ + (rules.Matching is null ? "" : $"""
+
+            UNION ALL
+            SELECT {id}, 'match', r.cohort_id, NULL, 'probabilistic', p.source_a || ':' || p.key_a || ' ~ ' || p.source_b || ':' || p.key_b, 2,
+                   'match probability >= ' || {IdentitySql.Literal(Matching.MatchingSql.Number(rules.Matching.Threshold))}
+            FROM {_sql.T(IdentityTables.Pairs)} AS p JOIN {_sql.T(IdentityTables.Records)} AS r ON r.source = p.source_a AND r.record_key = p.key_a
+            WHERE p.status = 'linked'
+            """));
         statements.Add($"INSERT INTO {_sql.T(IdentityTables.Runs)} (run_id, mode, started_at, finished_at, records, cohorts, rounds, elapsed_ms) VALUES " +
                        $"({id}, {IdentitySql.Literal(mode)}, {Timestamp(startedAt)}, {Timestamp(finishedAt)}, {records}, {cohorts}, {rounds}, {(long)elapsed.TotalMilliseconds})");
         await warehouse.ExecuteScriptAsync(_sql.Atomic(statements), ct).ConfigureAwait(false);

@@ -23,7 +23,27 @@ public sealed record Occurrence(RecordRef Record, string Identifier, string Colu
 /// <summary>A value shared by two or more records of a cohort: the edge that joined them, and the rule that made it one.</summary>
 public sealed record Link(string Identifier, string Value, IReadOnlyList<(RecordRef Record, string Column)> Records, string Rule);
 
-public sealed record CohortExplanation(string CohortId, IReadOnlyList<RecordRef> Records, IReadOnlyList<Link> Links, IReadOnlyList<Occurrence> Occurrences);
+public sealed record CohortExplanation(string CohortId, IReadOnlyList<RecordRef> Records, IReadOnlyList<Link> Links, IReadOnlyList<Occurrence> Occurrences)
+{
+    /// <summary>The probabilistic matches inside the cohort (empty without <c>matching:</c>).</summary>
+    public IReadOnlyList<MatchLink> Matches { get; init; } = [];
+}
+
+/// <summary>What one field said about a scored pair: its comparison level and the weight (log2 m/u) it added.</summary>
+public sealed record FieldEvidence(string Field, string Level, double Weight);
+
+/// <summary>
+/// A pair of records scored by probabilistic matching: match weight (log2 odds, prior included) and probability,
+/// what became of it (linked, shared identifiers, rejected, below threshold), each field's evidence and the
+/// term-frequency adjustment.
+/// </summary>
+public sealed record MatchLink(RecordRef A, RecordRef B, double Weight, double Probability, string Status, string? Reason, IReadOnlyList<FieldEvidence> Fields, double TermFrequencyAdjustment)
+{
+    /// <summary>The identifier name path steps through a probabilistic match carry.</summary>
+    public const string Identifier = "probabilistic";
+
+    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{A} ~ {B}: match probability {Probability:0.0000}, weight {Weight:0.0}");
+}
 
 /// <summary>One hop of a path between two records: from a record through a shared value to the next record.</summary>
 public sealed record PathStep(RecordRef From, string Identifier, string Value, string FromColumn, RecordRef To, string ToColumn, string Status, string? Reason);
@@ -64,6 +84,21 @@ public sealed class IdentityInspector(IWarehouse warehouse, string stateSchema =
     }
 
     /// <summary>True when <paramref name="table"/> exists with the columns <c>source, record_id, person_id</c>.</summary>
+    /// <summary>True when the last run used probabilistic matching (its pairs table exists).</summary>
+    public async Task<bool> UsedMatchingAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            await warehouse.DescribeQueryAsync($"SELECT status FROM {_sql.T(IdentityTables.Pairs)}", ct).ConfigureAwait(false);
+            await warehouse.DescribeQueryAsync($"SELECT deterministic_group FROM {_sql.T(IdentityTables.Records)}", ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (WarehouseException)
+        {
+            return false;
+        }
+    }
+
     public async Task<bool> IsTruthTableAsync(string table, CancellationToken ct = default)
     {
         try
@@ -89,7 +124,42 @@ public sealed class IdentityInspector(IWarehouse warehouse, string stateSchema =
             .Where(g => g.Select(o => o.Record).Distinct().Count() >= 2)
             .Select(g => new Link(g.Key.Identifier, g.Key.Value, [.. g.Select(o => (o.Record, o.Column))], $"same normalised {g.Key.Identifier}"))
             .OrderBy(l => l.Identifier, StringComparer.Ordinal).ThenBy(l => l.Value, StringComparer.Ordinal).ToList();
-        return new CohortExplanation(cohortId, records, links, occurrences);
+        var matches = await MatchesAsync("ra.cohort_id = $1 AND p.status = 'linked'", [(SqlParameterType.String, cohortId)], ct).ConfigureAwait(false);
+        return new CohortExplanation(cohortId, records, links, occurrences) { Matches = matches };
+    }
+
+    /// <summary>Scored pairs whose records satisfy <paramref name="where"/> (aliases p, ra, rb), with each field's evidence; empty without matching.</summary>
+    public async Task<List<MatchLink>> MatchesAsync(string where, (SqlParameterType, object)[] parameters, CancellationToken ct = default)
+    {
+        List<object?[]> model, rows;
+        try
+        {
+            model = await IdentitySql.RowsAsync(warehouse, _sql.Sql($"SELECT position, field, level, label, weight FROM {_sql.T(IdentityTables.MatchModel)} WHERE position IS NOT NULL"), ct).ConfigureAwait(false);
+            rows = await IdentitySql.RowsAsync(warehouse, _sql.Sql($"""
+                SELECT p.source_a, p.key_a, p.source_b, p.key_b, p.match_weight, p.match_probability, p.status, p.reason, p.levels, p.tf_adjustment
+                FROM {_sql.T(IdentityTables.Pairs)} AS p
+                JOIN {_sql.T(IdentityTables.Records)} AS ra ON ra.source = p.source_a AND ra.record_key = p.key_a
+                JOIN {_sql.T(IdentityTables.Records)} AS rb ON rb.source = p.source_b AND rb.record_key = p.key_b
+                WHERE {where}
+                ORDER BY p.match_weight DESC, p.source_a, p.key_a, p.source_b, p.key_b
+                """, parameters), ct).ConfigureAwait(false);
+        }
+        catch (WarehouseException)
+        {
+            return [];
+        }
+        var levels = model.ToDictionary(r => (Convert.ToInt32(r[0], CultureInfo.InvariantCulture), Convert.ToInt32(r[2], CultureInfo.InvariantCulture)),
+            r => (Field: (string)r[1]!, Label: (string)r[3]!, Weight: Convert.ToDouble(r[4], CultureInfo.InvariantCulture)));
+        var fields = model.Select(r => (Position: Convert.ToInt32(r[0], CultureInfo.InvariantCulture), Field: (string)r[1]!)).Distinct().OrderBy(f => f.Position).ToList();
+        double D(object? v) => Convert.ToDouble(v, CultureInfo.InvariantCulture);
+        return [.. rows.Select(r =>
+        {
+            var codes = ((string)r[8]!).Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+            var evidence = fields.Select((f, i) => i < codes.Length && codes[i] >= 0 && levels.TryGetValue((f.Position, codes[i]), out var l)
+                ? new FieldEvidence(f.Field, l.Label, l.Weight)
+                : new FieldEvidence(f.Field, "missing", 0)).ToList();
+            return new MatchLink(new RecordRef((string)r[0]!, (string)r[1]!), new RecordRef((string)r[2]!, (string)r[3]!), D(r[4]), D(r[5]), (string)r[6]!, r[7] as string, evidence, D(r[9]));
+        })];
     }
 
     /// <summary>The cohort of a record, or null when the record is not in the graph.</summary>
@@ -104,6 +174,19 @@ public sealed class IdentityInspector(IWarehouse warehouse, string stateSchema =
         if (cohortA is null || cohortB is null) return null;
         // Everything both cohorts carry, plus every record elsewhere that shares one of their set-aside values.
         var occurrences = await OccurrencesAsync("cohort_id IN ($1, $2)", [(SqlParameterType.String, cohortA), (SqlParameterType.String, cohortB)], ct).ConfigureAwait(false);
+        // Probabilistic matches are edges too: a pair becomes a value both records carry, so one search covers both kinds.
+        var matches = await MatchesAsync("ra.cohort_id IN ($1, $2) AND rb.cohort_id IN ($1, $2)", [(SqlParameterType.String, cohortA), (SqlParameterType.String, cohortB)], ct).ConfigureAwait(false);
+        foreach (var m in matches.Where(m => m.Status != "shared identifiers"))
+        {
+            var (status, reason) = m.Status switch
+            {
+                "linked" => ("linked", (string?)null),
+                "rejected" => ("dropped", m.Reason),
+                _ => ("below threshold", "match probability below the threshold"),
+            };
+            occurrences.Add(new Occurrence(m.A, MatchLink.Identifier, "match", m.Describe(), status, reason, cohortA));
+            occurrences.Add(new Occurrence(m.B, MatchLink.Identifier, "match", m.Describe(), status, reason, cohortB));
+        }
         var path = ShortestPath(occurrences, a, b, cohortA == cohortB);
         return new WhyAnswer(a, b, cohortA, cohortB, path);
     }
@@ -114,7 +197,7 @@ public sealed class IdentityInspector(IWarehouse warehouse, string stateSchema =
     /// </summary>
     internal static List<PathStep>? ShortestPath(IReadOnlyList<Occurrence> occurrences, RecordRef a, RecordRef b, bool linkedOnly)
     {
-        var usable = occurrences.Where(o => o.Value is not null && (o.Status == "linked" || (!linkedOnly && o.Status is "blocked" or "dropped"))).ToList();
+        var usable = occurrences.Where(o => o.Value is not null && (o.Status == "linked" || (!linkedOnly && o.Status is "blocked" or "dropped" or "below threshold"))).ToList();
         var byRecord = usable.GroupBy(o => o.Record).ToDictionary(g => g.Key, g => g.ToList());
         var byValue = usable.GroupBy(o => (o.Identifier, o.Value)).ToDictionary(g => g.Key, g => g.ToList());
         var previous = new Dictionary<RecordRef, PathStep?> { [a] = null };
@@ -156,13 +239,16 @@ public sealed class IdentityInspector(IWarehouse warehouse, string stateSchema =
     /// Pairwise precision, recall and F1 (pairs of records put together vs pairs that belong together) and B-cubed
     /// (per record: the share of its cohort that is the same person, and of its person that is in its cohort),
     /// over the records the truth table knows. <paramref name="truthTable"/> has <c>source, record_id, person_id</c>.
+    /// With <paramref name="deterministicOnly"/>, the partition scored is the one shared identifiers alone make
+    /// (<c>deterministic_group</c>), without probabilistic links.
     /// </summary>
-    public async Task<IdentityEvaluation> EvaluateAsync(string truthTable, CancellationToken ct = default)
+    public async Task<IdentityEvaluation> EvaluateAsync(string truthTable, CancellationToken ct = default, bool deterministicOnly = false)
     {
+        var group = deterministicOnly ? "deterministic_group" : "cohort_id";
         var records = _sql.T(IdentityTables.Records);
         var rows = await IdentitySql.RowsAsync(warehouse, _sql.Sql($"""
             WITH j AS (
-                SELECT r.cohort_id, t.person_id FROM {records} AS r
+                SELECT r.{group} AS cohort_id, t.person_id FROM {records} AS r
                 JOIN {IdentitySql.Relation(truthTable)} AS t ON t.source = r.source AND CAST(t.record_id AS VARCHAR) = r.record_key
             ), cp AS (SELECT cohort_id, person_id, count(*) AS n FROM j GROUP BY cohort_id, person_id),
             c AS (SELECT cohort_id, count(*) AS n FROM j GROUP BY cohort_id),

@@ -29,5 +29,15 @@ public static class IdentityTables
     /// <summary>Golden records: one row per cohort with the surviving attributes.</summary>
     public const string Profiles = "identity_profiles";
 
+    /// <summary>
+    /// Probabilistic matching: one row per scored pair more likely a match than not (<c>source_a, key_a, source_b,
+    /// key_b, match_weight, match_probability, status, reason, levels, tf_adjustment</c>); status is linked, shared
+    /// identifiers (already one cohort), rejected (a limit rule) or below threshold.
+    /// </summary>
+    public const string Pairs = "identity_pairs";
+
+    /// <summary>The trained Fellegi–Sunter model: per field and level its label, m, u and weight; plus the prior and threshold.</summary>
+    public const string MatchModel = "identity_match_model";
+
     internal static readonly string[] Swapped = [Records, Identifiers, Occurrences, Cohorts];
 }

@@ -91,11 +91,24 @@ public sealed class IdentityRunCommand(IAnsiConsole console, TimeProvider clock)
                 rounds = result.Rounds,
                 elapsedMs = Math.Round(result.Elapsed.TotalMilliseconds, 1),
                 schema = settings.StateSchema,
+                matching = result.Matching is not { } m ? null : new
+                {
+                    records = m.Records, candidatePairs = m.CandidatePairs, scoredPairs = m.ScoredPairs, linkedPairs = m.LinkedPairs, rejectedPairs = m.RejectedPairs,
+                    mergedComponents = m.MergedComponents, lambda = m.Lambda, iterations = m.Iterations, elapsedMs = Math.Round(m.Elapsed.TotalMilliseconds, 1),
+                },
             });
             return ExitCodes.Success;
         }
         console.MarkupLine($"Identity run [bold]{result.RunId}[/]: [bold]{N(result.Records)}[/] records → [bold]{N(result.Cohorts)}[/] cohorts " +
                            $"[grey]({N(result.LinkedValues)} identifier values; {N(result.Blocked)} blocked, {N(result.Invalid)} invalid, {N(result.Dropped)} dropped by limit rules)[/]");
+        if (result.Matching is { } matching)
+        {
+            console.MarkupLine($"probabilistic matching: {N(matching.CandidatePairs)} candidate pairs of {N(matching.Records)} records → [bold]{N(matching.LinkedPairs)}[/] linked " +
+                               $"(joining {N(matching.MergedComponents)} deterministic groups), {N(matching.RejectedPairs)} rejected by limit rules " +
+                               $"[grey](EM {matching.Iterations} iterations, {matching.Elapsed.TotalSeconds:0.00} s; scores in {Markup.Escape(settings.StateSchema)}.{IdentityTables.Pairs})[/]");
+            if (settings.Incremental)
+                console.MarkupLine("[grey]--incremental: with probabilistic matching every pair is scored again, so this was a full run[/]");
+        }
         if (result.Mode == "incremental")
             console.MarkupLine($"[grey]incremental: {N(result.Recomputed)} record(s) recomputed, {N(result.Merges)} merge(s) or split(s) logged[/]");
         console.MarkupLine($"[grey]{result.Rounds} component rounds in {result.LimitPasses} pass(es), {result.Elapsed.TotalSeconds:0.00} s; tables in {Markup.Escape(settings.StateSchema)}.{IdentityTables.Records} and friends[/]");
@@ -103,6 +116,9 @@ public sealed class IdentityRunCommand(IAnsiConsole console, TimeProvider clock)
     }
 
     internal static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>A match weight with its sign.</summary>
+    internal static string W(double w) => w.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture);
 }
 
 /// <summary><c>cohort identity explain</c>: the records, identifiers and joining edges of one cohort.</summary>
@@ -134,6 +150,11 @@ public sealed class IdentityExplainCommand(IAnsiConsole console) : AsyncCommand<
                 records = explanation.Records.Select(r => r.ToString()),
                 links = explanation.Links.Select(l => new { identifier = l.Identifier, value = V(l.Value), rule = l.Rule, records = l.Records.Select(r => new { record = r.Record.ToString(), column = r.Column }) }),
                 identifiers = explanation.Occurrences.Select(o => new { record = o.Record.ToString(), identifier = o.Identifier, column = o.Column, value = V(o.Value), status = o.Status, reason = o.Reason }),
+                matches = explanation.Matches.Select(m => new
+                {
+                    a = m.A.ToString(), b = m.B.ToString(), weight = Math.Round(m.Weight, 3), probability = Math.Round(m.Probability, 6), tfAdjustment = Math.Round(m.TermFrequencyAdjustment, 3),
+                    fields = m.Fields.Select(f => new { field = f.Field, level = f.Level, weight = Math.Round(f.Weight, 3) }),
+                }),
             });
             return ExitCodes.Success;
         }
@@ -142,7 +163,19 @@ public sealed class IdentityExplainCommand(IAnsiConsole console) : AsyncCommand<
         foreach (var link in explanation.Links)
             links.AddRow(Markup.Escape(link.Identifier), Markup.Escape(V(link.Value)), Markup.Escape(string.Join(", ", link.Records.Select(r => $"{r.Record} ({r.Column})"))), Markup.Escape(link.Rule));
         if (explanation.Links.Count > 0) console.Write(links);
-        else console.MarkupLine("[grey]A single record: nothing joined it to another.[/]");
+        else if (explanation.Matches.Count == 0) console.MarkupLine("[grey]A single record: nothing joined it to another.[/]");
+        if (explanation.Matches.Count > 0)
+        {
+            var matches = new Table().Border(TableBorder.Rounded).Title("Probabilistic matches that joined them").AddColumn("records").AddColumn(new TableColumn("probability").RightAligned())
+                .AddColumn(new TableColumn("weight").RightAligned()).AddColumn("evidence per field (weight)");
+            foreach (var m in explanation.Matches)
+            {
+                var evidence = string.Join(", ", m.Fields.Select(f => $"{f.Field} {f.Level} {IdentityRunCommand.W(f.Weight)}"));
+                if (Math.Abs(m.TermFrequencyAdjustment) > 0.005) evidence += $", term frequency {IdentityRunCommand.W(m.TermFrequencyAdjustment)}";
+                matches.AddRow(Markup.Escape($"{m.A} ~ {m.B}"), m.Probability.ToString("0.0000", CultureInfo.InvariantCulture), IdentityRunCommand.W(m.Weight), Markup.Escape(evidence));
+            }
+            console.Write(matches);
+        }
         var ids = new Table().Border(TableBorder.Rounded).Title("Identifiers per record").AddColumn("record").AddColumn("identifier").AddColumn("column").AddColumn("value").AddColumn("status");
         foreach (var o in explanation.Occurrences)
             ids.AddRow(Markup.Escape(o.Record.ToString()), Markup.Escape(o.Identifier), Markup.Escape(o.Column), Markup.Escape(V(o.Value)), Markup.Escape(o.Reason is null ? o.Status : $"{o.Status}: {o.Reason}"));
@@ -189,12 +222,14 @@ public sealed class IdentityWhyCommand(IAnsiConsole console) : AsyncCommand<Iden
         }
         var answer = (await inspector.WhyAsync(a, b, cancellationToken))!;
         string V(string v) => settings.ShowValues ? v : PiiMask.Mask(v) as string ?? "";
+        // A probabilistic hop's "value" is the scored pair, not personal data.
+        string Shown(PathStep s) => s.Identifier == MatchLink.Identifier ? s.Value : V(s.Value);
         if (settings.Json)
         {
             JsonOutput.Write(console, new
             {
                 a = a.ToString(), b = b.ToString(), together = answer.Together, cohortA = answer.CohortA, cohortB = answer.CohortB,
-                path = answer.Path?.Select(s => new { from = s.From.ToString(), fromColumn = s.FromColumn, identifier = s.Identifier, value = V(s.Value), to = s.To.ToString(), toColumn = s.ToColumn, status = s.Status, reason = s.Reason }),
+                path = answer.Path?.Select(s => new { from = s.From.ToString(), fromColumn = s.FromColumn, identifier = s.Identifier, value = Shown(s), to = s.To.ToString(), toColumn = s.ToColumn, status = s.Status, reason = s.Reason }),
             });
             return ExitCodes.Success;
         }
@@ -203,7 +238,8 @@ public sealed class IdentityWhyCommand(IAnsiConsole console) : AsyncCommand<Iden
         else if (answer.Path is null)
         {
             console.MarkupLine($"[yellow]Apart[/]: {Markup.Escape(a.ToString())} is in {Markup.Escape(answer.CohortA)}, {Markup.Escape(b.ToString())} in {Markup.Escape(answer.CohortB)}; " +
-                               "no identifier value connects their cohorts, not even a blocked or dropped one.");
+                               "no identifier value connects their cohorts, not even a blocked or dropped one" +
+                               (await inspector.UsedMatchingAsync(cancellationToken) ? ", and no pair scored by probabilistic matching (none was more likely a match than not)." : "."));
             return ExitCodes.Success;
         }
         else
@@ -211,7 +247,7 @@ public sealed class IdentityWhyCommand(IAnsiConsole console) : AsyncCommand<Iden
                                "This path would have joined them; the hops marked below were set aside:");
         var table = new Table().Border(TableBorder.Rounded).AddColumn("from").AddColumn("shared value").AddColumn("to").AddColumn("edge");
         foreach (var step in answer.Path!)
-            table.AddRow(Markup.Escape($"{step.From} ({step.FromColumn})"), Markup.Escape($"{step.Identifier} {V(step.Value)}"), Markup.Escape($"{step.To} ({step.ToColumn})"),
+            table.AddRow(Markup.Escape($"{step.From} ({step.FromColumn})"), Markup.Escape(step.Identifier == MatchLink.Identifier ? Shown(step) : $"{step.Identifier} {V(step.Value)}"), Markup.Escape($"{step.To} ({step.ToColumn})"),
                 step.Status == "linked" ? "linked" : $"[red]{Markup.Escape(step.Status)}[/]: {Markup.Escape(step.Reason ?? "")}");
         console.Write(table);
         return ExitCodes.Success;
@@ -238,26 +274,52 @@ public sealed class IdentityEvaluateCommand(IAnsiConsole console) : AsyncCommand
             throw CliError.Usage($"The truth table '{settings.Truth}' is not in the warehouse, or lacks source, record_id and person_id.", "The demo warehouse has identity_truth; pass --truth <table> otherwise.");
         }
         var e = await inspector.EvaluateAsync(settings.Truth, cancellationToken);
-        if (settings.Json)
+        var deterministic = await inspector.UsedMatchingAsync(cancellationToken) ? await inspector.EvaluateAsync(settings.Truth, cancellationToken, deterministicOnly: true) : null;
+        Report(console, settings.Json, settings.Truth, e, deterministic);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Prints an evaluation; <paramref name="deterministic"/> (shared identifiers alone) beside it when probabilistic matching ran.</summary>
+    internal static void Report(IAnsiConsole console, bool json, string truth, IdentityEvaluation e, IdentityEvaluation? deterministic)
+    {
+        if (json)
         {
             JsonOutput.Write(console, new
             {
                 records = e.Records, matched = e.Matched, cohorts = e.Cohorts, people = e.People,
-                pairs = new { truePairs = e.TruePairs, predicted = e.PredictedPairs, correct = e.CorrectPairs, precision = R(e.PairPrecision), recall = R(e.PairRecall), f1 = R(e.PairF1) },
-                bcubed = new { precision = R(e.BCubedPrecision), recall = R(e.BCubedRecall), f1 = R(e.BCubedF1) },
+                pairs = Pairs(e),
+                bcubed = BCubed(e),
+                deterministic = deterministic is null ? null : new { cohorts = deterministic.Cohorts, pairs = Pairs(deterministic), bcubed = BCubed(deterministic) },
             });
-            return ExitCodes.Success;
+            return;
         }
-        console.MarkupLine($"{IdentityRunCommand.N(e.Matched)} of {IdentityRunCommand.N(e.Records)} records are in {Markup.Escape(settings.Truth)}: " +
-                           $"{IdentityRunCommand.N(e.Cohorts)} cohorts for {IdentityRunCommand.N(e.People)} people.");
+        console.MarkupLine($"{IdentityRunCommand.N(e.Matched)} of {IdentityRunCommand.N(e.Records)} records are in {Markup.Escape(truth)}: " +
+                           $"{IdentityRunCommand.N(e.Cohorts)} cohorts for {IdentityRunCommand.N(e.People)} people" +
+                           (deterministic is null ? "." : $" ({IdentityRunCommand.N(deterministic.Cohorts)} with deterministic rules alone)."));
         var table = new Table().Border(TableBorder.Rounded).AddColumn("measure").AddColumn(new TableColumn("precision").RightAligned())
             .AddColumn(new TableColumn("recall").RightAligned()).AddColumn(new TableColumn("F1").RightAligned());
-        table.AddRow("pairwise", P(e.PairPrecision), P(e.PairRecall), P(e.PairF1));
-        table.AddRow("B-cubed", P(e.BCubedPrecision), P(e.BCubedRecall), P(e.BCubedF1));
+        if (deterministic is not null)
+        {
+            table.AddRow("pairwise, deterministic rules alone", P(deterministic.PairPrecision), P(deterministic.PairRecall), P(deterministic.PairF1));
+            table.AddRow("pairwise, with probabilistic matching", P(e.PairPrecision), P(e.PairRecall), P(e.PairF1));
+            table.AddRow("B-cubed, deterministic rules alone", P(deterministic.BCubedPrecision), P(deterministic.BCubedRecall), P(deterministic.BCubedF1));
+            table.AddRow("B-cubed, with probabilistic matching", P(e.BCubedPrecision), P(e.BCubedRecall), P(e.BCubedF1));
+        }
+        else
+        {
+            table.AddRow("pairwise", P(e.PairPrecision), P(e.PairRecall), P(e.PairF1));
+            table.AddRow("B-cubed", P(e.BCubedPrecision), P(e.BCubedRecall), P(e.BCubedF1));
+        }
         console.Write(table);
+        if (deterministic is not null)
+            console.MarkupLine($"[grey]pairs, deterministic alone: {IdentityRunCommand.N(deterministic.CorrectPairs)} correct of {IdentityRunCommand.N(deterministic.PredictedPairs)} predicted[/]");
         console.MarkupLine($"[grey]pairs: {IdentityRunCommand.N(e.CorrectPairs)} correct of {IdentityRunCommand.N(e.PredictedPairs)} predicted; {IdentityRunCommand.N(e.TruePairs)} true pairs[/]");
-        return ExitCodes.Success;
     }
+
+    private static object Pairs(IdentityEvaluation e) =>
+        new { truePairs = e.TruePairs, predicted = e.PredictedPairs, correct = e.CorrectPairs, precision = R(e.PairPrecision), recall = R(e.PairRecall), f1 = R(e.PairF1) };
+
+    private static object BCubed(IdentityEvaluation e) => new { precision = R(e.BCubedPrecision), recall = R(e.BCubedRecall), f1 = R(e.BCubedF1) };
 
     private static double R(double v) => Math.Round(v, 4);
 

@@ -15,7 +15,7 @@ namespace Cohort.Core.Identity;
 /// </summary>
 public static class IdentityReader
 {
-    private static readonly FrozenSet<string> RootKeys = ["identifiers", "sources", "priority", "blocked", "blocked_patterns", "max_profile_size", "profile"];
+    private static readonly FrozenSet<string> RootKeys = ["identifiers", "sources", "priority", "blocked", "blocked_patterns", "max_profile_size", "profile", "matching"];
     private static readonly FrozenSet<string> AttributeKeys = ["rule", "from"];
 
     private static readonly IReadOnlyDictionary<string, Survivorship> Rules = new Dictionary<string, Survivorship>(StringComparer.Ordinal)
@@ -106,8 +106,12 @@ public static class IdentityReader
             }
         }
 
+        MatchingRules? matching = null;
+        if (mapping.Find("matching") is { } matchingEntry && matchingEntry.Value is not DocScalar { IsNull: true })
+            matching = MatchingReader.Read(matchingEntry, sources, sourcesNames(mapping), schema, reader);
+
         if (diagnostics.Items.Count(d => d.IsError) > errorsBefore) return null;
-        return new IdentityRules([.. identifiers], [.. sources], [.. priority], blocked, patterns, maxProfile, mapping.Location) { Profile = [.. profile] };
+        return new IdentityRules([.. identifiers], [.. sources], [.. priority], blocked, patterns, maxProfile, mapping.Location) { Profile = [.. profile], Matching = matching };
 
         static List<string> sourcesNames(DocMapping root) =>
             root.Find("sources")?.Value is DocMapping m ? [.. m.Entries.Select(e => e.Key)] : [];

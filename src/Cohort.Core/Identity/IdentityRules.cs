@@ -90,6 +90,9 @@ public sealed record IdentityRules(
     /// <summary>The golden record's attributes (<c>profile:</c>); empty for no profile table.</summary>
     public ImmutableArray<ProfileAttribute> Profile { get; init; } = [];
 
+    /// <summary>The probabilistic rule set (<c>matching:</c>); null for deterministic rules only.</summary>
+    public MatchingRules? Matching { get; init; }
+
     public const string FileName = "identity.yaml";
     public const int DefaultMaxProfileSize = 1000;
 
