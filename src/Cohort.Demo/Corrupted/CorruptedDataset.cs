@@ -61,6 +61,6 @@ public sealed record CorruptedDataset(IReadOnlyList<CorruptedRecord> Records, IR
 
     public int RecordCount => Records.Count;
 
-    /// <summary>Pairs of records that belong to the same person: what pairwise recall is measured against.</summary>
+    /// <summary>Pairs of records that belong to the same person: what pairwise recall is measured against. Counted on each call.</summary>
     public long TruePairs => Records.GroupBy(r => r.PersonId).Sum(g => (long)g.Count() * (g.Count() - 1) / 2);
 }

@@ -16,13 +16,13 @@ namespace Cohort.Demo.Corrupted;
 public static partial class CorruptedPeople
 {
     /// <summary>Of records whose true first name has short forms (Robert → Bob): written as one of them.</summary>
-    public const double NicknameRate = 0.20;
-    public const double FirstNameTypoRate = 0.05;
+    public const double NicknameRate = 0.12;
+    public const double FirstNameTypoRate = 0.04;
     public const double LastNameTypoRate = 0.04;
     /// <summary>First name written in the last-name field and the other way round.</summary>
     public const double SwappedNamesRate = 0.02;
     /// <summary>Day and month swapped (when that is a valid date), one digit off, or year off by one.</summary>
-    public const double BirthDateErrorRate = 0.06;
+    public const double BirthDateErrorRate = 0.05;
     public const double EmailTypoRate = 0.04;
     public const double PostcodeTypoRate = 0.03;
     public const double PhoneTypoRate = 0.03;
@@ -33,17 +33,17 @@ public static partial class CorruptedPeople
     /// <summary>Of a person's later records (not the first): the address after a move (another city and postcode).</summary>
     public const double MovedRate = 0.12;
     /// <summary>Of a person's later records: their other e-mail address, at another provider.</summary>
-    public const double OtherEmailRate = 0.12;
+    public const double OtherEmailRate = 0.18;
     /// <summary>E-mail replaced by a shared junk value (info@example.com, …); see CorruptedVocabulary.JunkEmails.</summary>
     public const double JunkEmailRate = 0.03;
     /// <summary>Phone replaced by a shared junk value (555-555-5555, a shop's own line, …).</summary>
     public const double JunkPhoneRate = 0.04;
     public const double MissingFirstNameRate = 0.02;
     public const double MissingLastNameRate = 0.02;
-    public const double MissingBirthDateRate = 0.07;
-    public const double MissingPostcodeRate = 0.07;
-    public const double MissingEmailRate = 0.12;
-    public const double MissingPhoneRate = 0.22;
+    public const double MissingBirthDateRate = 0.05;
+    public const double MissingPostcodeRate = 0.05;
+    public const double MissingEmailRate = 0.15;
+    public const double MissingPhoneRate = 0.30;
     /// <summary>Of CRM records (the web source has no city column).</summary>
     public const double MissingCityRate = 0.05;
     /// <summary>Of people: a family member of an earlier person, same last name and address, other first name and birth date.</summary>
