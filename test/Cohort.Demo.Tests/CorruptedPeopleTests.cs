@@ -132,7 +132,7 @@ public sealed class CorruptedPeopleTests(ITestOutputHelper output)
     [Fact]
     public void The_rules_are_embedded_with_the_matching_part()
     {
-        Assert.Contains("max_profile_size: 20", CorruptedPeople.RulesYaml, StringComparison.Ordinal);
+        Assert.Contains("max_profile_size: 10", CorruptedPeople.RulesYaml, StringComparison.Ordinal);
         Assert.Contains("matching:", CorruptedPeople.RulesYaml, StringComparison.Ordinal);
         Assert.Contains("web_signups: given_name", CorruptedPeople.RulesYaml, StringComparison.Ordinal);
     }

@@ -263,10 +263,28 @@ public sealed class IdentityEvaluateCommand(IAnsiConsole console) : AsyncCommand
         [Description("A table of source, record_id, person_id: which records are the same person.")]
         [DefaultValue("identity_truth")]
         public string Truth { get; init; } = "identity_truth";
+
+        [CommandOption("--corrupted")]
+        [Description("Instead of the project: generate the Splink-style corrupted dataset (nicknames, typos, swapped names, missing values, shared junk identifiers) in an in-memory DuckDB, resolve it with its own rules and score deterministic rules alone and with probabilistic matching.")]
+        public bool Corrupted { get; init; }
+
+        [CommandOption("--people <N>")]
+        [Description("With --corrupted: how many people to generate.")]
+        [DefaultValue(5000)]
+        public int People { get; init; } = 5000;
+
+        [CommandOption("--seed <N>")]
+        [Description("With --corrupted: the random seed.")]
+        [DefaultValue(42)]
+        public int Seed { get; init; } = 42;
+
+        public override ValidationResult Validate() =>
+            People is < 10 or > 2_000_000 ? ValidationResult.Error("--people must be between 10 and 2,000,000.") : base.Validate();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (settings.Corrupted) return await CorruptedAsync(settings, cancellationToken);
         await using var session = await IdentitySession.OpenAsync(settings, console, cancellationToken);
         var inspector = await session.InspectorAsync(settings, cancellationToken);
         if (!await inspector.IsTruthTableAsync(settings.Truth, cancellationToken))
@@ -276,6 +294,27 @@ public sealed class IdentityEvaluateCommand(IAnsiConsole console) : AsyncCommand
         var e = await inspector.EvaluateAsync(settings.Truth, cancellationToken);
         var deterministic = await inspector.UsedMatchingAsync(cancellationToken) ? await inspector.EvaluateAsync(settings.Truth, cancellationToken, deterministicOnly: true) : null;
         Report(console, settings.Json, settings.Truth, e, deterministic);
+        return ExitCodes.Success;
+    }
+
+    private async Task<int> CorruptedAsync(Settings settings, CancellationToken ct)
+    {
+        var data = Demo.Corrupted.CorruptedPeople.Generate(new Demo.Corrupted.CorruptedOptions(settings.People, settings.Seed));
+        var bag = new Core.Diagnostics.DiagnosticBag();
+        var rules = IdentityReader.ReadText(Demo.Corrupted.CorruptedPeople.RulesYaml, null, bag) ?? throw new InvalidOperationException("The corrupted dataset's rules do not read: " + string.Join("; ", bag.Items));
+        await using var warehouse = await WarehouseFactory.OpenAsync(WarehouseOptions.DuckDb(), ct);
+        await Demo.Corrupted.CorruptedPeople.WriteAsync(warehouse, data, ct);
+        var result = await new IdentityEngine(warehouse, rules, TimeProvider.System, new IdentityRunOptions { StateSchema = settings.StateSchema }).RunAsync(ct);
+        var inspector = new IdentityInspector(warehouse, settings.StateSchema);
+        var e = await inspector.EvaluateAsync(Demo.Corrupted.CorruptedSources.Truth, ct);
+        var deterministic = await inspector.EvaluateAsync(Demo.Corrupted.CorruptedSources.Truth, ct, deterministicOnly: true);
+        if (!settings.Json)
+        {
+            console.MarkupLine($"Corrupted dataset (seed {settings.Seed}): {IdentityRunCommand.N(data.PersonCount)} people, {IdentityRunCommand.N(data.RecordCount)} records in crm_people and web_signups, " +
+                               $"{IdentityRunCommand.N(data.TruePairs)} true pairs; resolved in {result.Elapsed.TotalSeconds:0.00} s " +
+                               $"({IdentityRunCommand.N(result.Matching!.CandidatePairs)} candidate pairs, {IdentityRunCommand.N(result.Matching.LinkedPairs)} linked by matching).");
+        }
+        Report(console, settings.Json, Demo.Corrupted.CorruptedSources.Truth, e, deterministic);
         return ExitCodes.Success;
     }
 

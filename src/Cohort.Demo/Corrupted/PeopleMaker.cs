@@ -92,10 +92,17 @@ internal sealed class PeopleMaker(Random rng)
         };
         var domain = EmailProviders[provider].Domain;
         var email = $"{local}@{domain}";
-        // Real addresses belong to one person: on a clash, add a number as the provider would make them.
-        for (var n = 2; !_emails.Add(email); n++)
+        // Real addresses belong to one person: on a clash, add a number as the provider would make them. Gmail
+        // ignores dots, so mary.sullivan@ and marysullivan@ are one mailbox and clash too.
+        for (var n = 2; !_emails.Add(Mailbox(email)); n++)
             email = $"{local}{n}@{domain}";
         return email;
+    }
+
+    private static string Mailbox(string email)
+    {
+        var at = email.IndexOf('@', StringComparison.Ordinal);
+        return email.EndsWith("@gmail.com", StringComparison.Ordinal) ? email[..at].Replace(".", "", StringComparison.Ordinal) + email[at..] : email;
     }
 
     /// <summary>A US number in the city's area code, as ten digits; never a 555 exchange (those are the junk ones).</summary>
