@@ -35,6 +35,10 @@ public sealed class IdentityCommandTests : IAsyncLifetime
         Assert.True(evaluate.Json.GetProperty("pairs").GetProperty("precision").GetDouble() >= 0.99, evaluate.Out);
         Assert.True(evaluate.Json.GetProperty("pairs").GetProperty("recall").GetDouble() >= 0.8, evaluate.Out);
         Assert.True(evaluate.Json.GetProperty("bcubed").GetProperty("f1").GetDouble() >= 0.85, evaluate.Out);
+        // Deterministic rules alone, beside it: probabilistic matching only adds links.
+        var deterministic = evaluate.Json.GetProperty("deterministic");
+        Assert.True(deterministic.GetProperty("pairs").GetProperty("recall").GetDouble() <= evaluate.Json.GetProperty("pairs").GetProperty("recall").GetDouble(), evaluate.Out);
+        Assert.True(deterministic.GetProperty("cohorts").GetInt64() >= evaluate.Json.GetProperty("cohorts").GetInt64());
 
         // customers:1's cohort: explain it, then ask why two of its records are together.
         var why = await Run("identity", "why", "customers:1", "customers:2", "--json");
@@ -48,7 +52,7 @@ public sealed class IdentityCommandTests : IAsyncLifetime
         Assert.All(explain.Json.GetProperty("identifiers").EnumerateArray(), i => Assert.DoesNotContain("@", i.GetProperty("value").GetString()!.Replace("•••@", "", StringComparison.Ordinal), StringComparison.Ordinal));
         if (members.Count >= 2)
         {
-            Assert.NotEmpty(explain.Json.GetProperty("links").EnumerateArray());
+            Assert.NotEmpty(explain.Json.GetProperty("links").EnumerateArray().Concat(explain.Json.GetProperty("matches").EnumerateArray()));
             var together = await Run("identity", "why", members[0], members[^1], "--json");
             Assert.True(together.Json.GetProperty("together").GetBoolean(), together.Out);
             var path = together.Json.GetProperty("path").EnumerateArray().ToList();
@@ -60,7 +64,20 @@ public sealed class IdentityCommandTests : IAsyncLifetime
 
         var text = await Run("identity", "evaluate");
         Assert.Contains("B-cubed", text.Out, StringComparison.Ordinal);
-        Assert.Contains("pairwise", text.Out, StringComparison.Ordinal);
+        Assert.Contains("pairwise, deterministic rules alone", text.Out, StringComparison.Ordinal);
+        Assert.Contains("pairwise, with probabilistic matching", text.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Evaluate_corrupted_scores_deterministic_rules_alone_and_with_probabilistic_matching()
+    {
+        var result = await Run("identity", "evaluate", "--corrupted", "--people", "600", "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var withMatching = result.Json.GetProperty("pairs");
+        var deterministic = result.Json.GetProperty("deterministic").GetProperty("pairs");
+        Assert.True(withMatching.GetProperty("recall").GetDouble() >= deterministic.GetProperty("recall").GetDouble() + 0.1, result.Out);
+        Assert.True(withMatching.GetProperty("precision").GetDouble() >= 0.95, result.Out);
+        Assert.Equal(2, (await Run("identity", "evaluate", "--corrupted", "--people", "3")).ExitCode);
     }
 
     [Fact]
@@ -83,8 +100,9 @@ public sealed class IdentityCommandTests : IAsyncLifetime
         Assert.Equal(2, truth.ExitCode);
         var history = await Run("identity", "run", "--incremental", "--json");
         Assert.Equal(2, history.Json.GetProperty("runId").GetInt64());
-        Assert.Equal("incremental", history.Json.GetProperty("mode").GetString());
-        Assert.Equal(0, history.Json.GetProperty("recomputed").GetInt64()); // nothing changed
+        // The demo's rules have probabilistic matching, which scores every pair again: an incremental run is a full one.
+        Assert.Equal("full", history.Json.GetProperty("mode").GetString());
+        Assert.True(history.Json.GetProperty("matching").GetProperty("linkedPairs").GetInt64() > 0);
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public abstract class MatchingTests<TEngine>(TEngine engine) where TEngine : Ide
             rows.Add(new Row(++id, p, null, $"p{p}a@mail.example", first, last, dob, zip));
             var (f2, l2, d2) = (p % 10) switch
             {
-                1 => (first[..^1] + "x", last, dob),                   // a typo in the first name
+                1 => (first + first[^1], last, dob),                   // a typo in the first name (a doubled letter)
                 2 => (first, last, (string?)null),                     // no birth date
                 3 => (first, last, dob[..^1] + (dob[^1] == '1' ? '2' : '1')), // one digit off
                 _ => (first, last, dob),

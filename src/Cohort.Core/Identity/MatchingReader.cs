@@ -263,7 +263,7 @@ internal static partial class MatchingReader
             var match = KeyPattern().Match(item);
             if (!match.Success)
             {
-                reader.Error(DiagnosticCodes.InvalidValue, $"'{item}' is not a blocking key; write a field name, phonetic(field) or prefix(field, n).", node.Location.WithPath(path));
+                reader.Error(DiagnosticCodes.InvalidValue, $"'{item}' is not a blocking key; write a field name, phonetic(field) or 'prefix(field, n)' (quoted: in a [..] list a comma ends the item).", node.Location.WithPath(path));
                 ok = false;
                 continue;
             }
