@@ -15,7 +15,11 @@ public sealed record MatchingSummary(
     long MergedComponents,
     double Lambda,
     int Iterations,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>Wall time per step (records, pairs, levels, u, em, score, link, output), in order.</summary>
+    public IReadOnlyList<(string Step, TimeSpan Elapsed)> Steps { get; init; } = [];
+}
 
 /// <summary>
 /// Probabilistic matching in the warehouse (docs/identity.md, "Probabilistic matching"), run after the
@@ -36,32 +40,48 @@ internal sealed class ProbabilisticMatcher(IWarehouse warehouse, IdentityRules r
 
     public FellegiSunterModel? Model { get; private set; }
 
+    private readonly List<(string, TimeSpan)> _steps = [];
+    private long _stepStarted;
+
+    private void Lap(string step)
+    {
+        var now = clock.GetTimestamp();
+        _steps.Add((step, clock.GetElapsedTime(_stepStarted, now)));
+        _stepStarted = now;
+    }
+
     public async Task<MatchingSummary> RunAsync(CancellationToken ct)
     {
         var started = clock.GetTimestamp();
+        _stepStarted = started;
         var setup = SimilaritySql.Setup(sql.Dialect, IdentitySql.Quote(sql.Schema));
         if (setup.Count > 0) await warehouse.ExecuteScriptAsync(string.Join(";\n", setup), ct).ConfigureAwait(false);
 
         var phonetic = _m.PhoneticColumns("x").ToList();
-        await warehouse.ExecuteScriptAsync(string.Join(";\n",
+        await warehouse.ExecuteScriptAsync(
             $"""
             CREATE TABLE {W("mr")} AS
             SELECT row_number() OVER (ORDER BY x.source, x.record_key) AS rid, x.*, c.comp{string.Concat(phonetic.Select(p => ", " + p))}
             FROM ({_m.Records()}) AS x JOIN {W("comp")} AS c ON c.source = x.source AND c.record_key = x.record_key
-            """ + sql.Analyze(W("mr")),
+            """ + sql.Analyze(W("mr")), ct).ConfigureAwait(false);
+        Lap("records");
+        await warehouse.ExecuteScriptAsync(
             $"""
             CREATE TABLE {W("mp")} AS
             SELECT a, b, bit_or(rules) AS rules FROM (
             {string.Join("\nUNION ALL\n", matching.Blocking.Select((rule, r) =>
                 $"SELECT a.rid AS a, b.rid AS b, CAST({1L << r} AS BIGINT) AS rules FROM {W("mr")} AS a JOIN {W("mr")} AS b ON {_m.Blocking(rule)} AND a.rid < b.rid"))}
             ) AS u GROUP BY a, b
-            """,
+            """, ct).ConfigureAwait(false);
+        Lap("pairs");
+        await warehouse.ExecuteScriptAsync(
             $"""
             CREATE TABLE {W("mg")} AS
             SELECT p.a, p.b, p.rules, ra.comp AS comp_a, rb.comp AS comp_b,
                    {_m.Levels()}
             FROM {W("mp")} AS p JOIN {W("mr")} AS ra ON ra.rid = p.a JOIN {W("mr")} AS rb ON rb.rid = p.b
-            """ + sql.Analyze(W("mg"))), ct).ConfigureAwait(false);
+            """ + sql.Analyze(W("mg")), ct).ConfigureAwait(false);
+        Lap("levels");
 
         var records = await IdentitySql.LongAsync(warehouse, sql.Sql($"SELECT count(*) FROM {W("mr")}"), ct).ConfigureAwait(false);
         var candidates = await IdentitySql.LongAsync(warehouse, sql.Sql($"SELECT count(*) FROM {W("mg")}"), ct).ConfigureAwait(false);
@@ -82,6 +102,7 @@ internal sealed class ProbabilisticMatcher(IWarehouse warehouse, IdentityRules r
             if (level >= 0) randomCounts[Convert.ToInt32(row[0], CultureInfo.InvariantCulture)][level] += Convert.ToInt64(row[2], CultureInfo.InvariantCulture);
         }
         var u = FellegiSunter.EstimateU(levelCounts, randomCounts);
+        Lap("u");
 
         var columns = string.Join(", ", matching.Fields.Select((_, i) => MatchingSql.G(i)));
         var patternRows = await IdentitySql.RowsAsync(warehouse, sql.Sql($"SELECT rules, {columns}, count(*) FROM {W("mg")} GROUP BY rules, {columns}"), ct).ConfigureAwait(false);
@@ -91,12 +112,16 @@ internal sealed class ProbabilisticMatcher(IWarehouse warehouse, IdentityRules r
         var totalPairs = records * (records - 1) / 2.0;
         var model = FellegiSunter.Train(levelCounts, u, patterns, [.. matching.Blocking.Select(_m.BlockedFields)], totalPairs, matching.MaxIterations);
         Model = model;
+        Lap("em");
 
         await ScoreAsync(model, ct).ConfigureAwait(false);
+        Lap("score");
         var (linked, rejected, merged) = await LinkAsync(ct).ConfigureAwait(false);
+        Lap("link");
         await OutputAsync(model, ct).ConfigureAwait(false);
+        Lap("output");
         var scored = await IdentitySql.LongAsync(warehouse, sql.Sql($"SELECT count(*) FROM {W("pairs_new")}"), ct).ConfigureAwait(false);
-        return new MatchingSummary(records, candidates, scored, linked, rejected, merged, model.Lambda, model.Iterations, clock.GetElapsedTime(started));
+        return new MatchingSummary(records, candidates, scored, linked, rejected, merged, model.Lambda, model.Iterations, clock.GetElapsedTime(started)) { Steps = [.. _steps] };
     }
 
     /// <summary>Match weight (log2 of the odds) and probability of every candidate pair.</summary>
@@ -119,7 +144,8 @@ internal sealed class ProbabilisticMatcher(IWarehouse warehouse, IdentityRules r
             statements.Add($"DROP TABLE IF EXISTS {tf}");
             statements.Add($"CREATE TABLE {tf} AS SELECT {MatchingSql.F(i)} AS v, CAST(count(*) AS DOUBLE PRECISION) / (SELECT count({MatchingSql.F(i)}) FROM {W("mr")}) AS tf FROM {W("mr")} WHERE {MatchingSql.F(i)} IS NOT NULL GROUP BY {MatchingSql.F(i)}");
             var alias = "t" + i.ToString(CultureInfo.InvariantCulture);
-            joins.Add($"LEFT JOIN {tf} AS {alias} ON {g} = {tfLevel} AND {alias}.v = ra.{MatchingSql.F(i)}");
+            // One equality (the value only where the level is exact) so both engines hash-join it.
+            joins.Add($"LEFT JOIN {tf} AS {alias} ON {alias}.v = CASE WHEN {g} = {tfLevel} THEN ra.{MatchingSql.F(i)} END");
             tfTerms.Add($"CASE WHEN {alias}.tf IS NULL THEN 0 ELSE ({MatchingSql.Number(Math.Log(model.U[i][tfLevel]))} - ln({alias}.tf)) / ln(2.0) END");
         }
         var tfSum = tfTerms.Count == 0 ? "0.0" : string.Join(" + ", tfTerms);
