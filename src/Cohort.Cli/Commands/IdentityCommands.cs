@@ -95,6 +95,7 @@ public sealed class IdentityRunCommand(IAnsiConsole console, TimeProvider clock)
                 {
                     records = m.Records, candidatePairs = m.CandidatePairs, scoredPairs = m.ScoredPairs, linkedPairs = m.LinkedPairs, rejectedPairs = m.RejectedPairs,
                     mergedComponents = m.MergedComponents, lambda = m.Lambda, iterations = m.Iterations, elapsedMs = Math.Round(m.Elapsed.TotalMilliseconds, 1),
+                    steps = m.Steps.ToDictionary(x => x.Step, x => Math.Round(x.Elapsed.TotalMilliseconds, 1)),
                 },
             });
             return ExitCodes.Success;

@@ -71,26 +71,40 @@ internal sealed class MatchingSql(MatchingRules matching, IdentityRules rules, S
     public int Index(string field) => matching.Fields.IndexOf(matching.FindField(field)!);
 
     /// <summary>
-    /// The comparison level of every field for records <c>ra</c> and <c>rb</c>: -1 when either is missing, 0 for
-    /// the first level that holds, the number of levels when none does. Similarities are computed once per field.
+    /// A query of the comparison level of every field (<c>g0</c>, <c>g1</c>, …) for the record pairs <c>ra</c>,
+    /// <c>rb</c> of <paramref name="from"/>, with the <paramref name="passthrough"/> columns (expression, alias): -1
+    /// when either value is missing, 0 for the first level that holds, the number of levels when none does. Each
+    /// similarity is computed once per pair and field, and not at all for equal or missing values.
     /// </summary>
-    public string Levels()
+    public string LevelsQuery(IReadOnlyList<(string Expression, string Alias)> passthrough, string from)
     {
-        var parts = matching.Fields.Select((field, i) =>
+        var inner = new List<string>(passthrough.Select(p => $"{p.Expression} AS {p.Alias}"));
+        var outer = new List<string>(passthrough.Select(p => p.Alias));
+        for (var i = 0; i < matching.Fields.Length; i++)
         {
+            var field = matching.Fields[i];
             string a = $"ra.{F(i)}", b = $"rb.{F(i)}";
-            var jw = SimilaritySql.JaroWinkler(dialect, quotedSchema, a, b);
-            var lev = SimilaritySql.Levenshtein(dialect, quotedSchema, a, b);
+            var differs = $"{a} IS NOT NULL AND {b} IS NOT NULL AND {a} <> {b}";
+            inner.Add($"CASE WHEN {a} IS NULL OR {b} IS NULL THEN -1 WHEN {a} = {b} THEN 1 ELSE 0 END AS e{i}");
+            if (field.Levels.Any(l => l.Kind == ComparisonKind.JaroWinkler))
+                inner.Add($"CASE WHEN {differs} THEN {SimilaritySql.JaroWinkler(dialect, quotedSchema, a, b)} END AS jw{i}");
+            if (field.Levels.Any(l => l.Kind == ComparisonKind.Levenshtein))
+                inner.Add($"CASE WHEN {differs} THEN {SimilaritySql.Levenshtein(dialect, quotedSchema, a, b)} END AS lv{i}");
+            if (field.Levels.Any(l => l.Kind == ComparisonKind.Phonetic))
+                inner.Add($"CASE WHEN ra.{P(i)} = rb.{P(i)} THEN 1 ELSE 0 END AS ph{i}");
             var cases = field.Levels.Select((level, l) => level.Kind switch
             {
-                ComparisonKind.Exact => $"WHEN {a} = {b} THEN {l}",
-                ComparisonKind.Phonetic => $"WHEN ra.{P(i)} = rb.{P(i)} THEN {l}",
-                ComparisonKind.JaroWinkler => $"WHEN {jw} >= {Number(level.Threshold)} THEN {l}",
-                _ => $"WHEN {lev} <= {Number(level.Threshold)} THEN {l}",
+                ComparisonKind.Exact => $"WHEN e{i} = 1 THEN {l}",
+                ComparisonKind.Phonetic => $"WHEN ph{i} = 1 THEN {l}",
+                // Equal values satisfy every similarity level.
+                ComparisonKind.JaroWinkler => $"WHEN e{i} = 1 OR jw{i} >= {Number(level.Threshold)} THEN {l}",
+                _ => $"WHEN e{i} = 1 OR lv{i} <= {Number(level.Threshold)} THEN {l}",
             });
-            return $"CASE WHEN {a} IS NULL OR {b} IS NULL THEN -1 {string.Join(" ", cases)} ELSE {field.Levels.Length} END AS {G(i)}";
-        });
-        return string.Join(",\n       ", parts);
+            outer.Add($"CASE WHEN e{i} = -1 THEN -1 {string.Join(" ", cases)} ELSE {field.Levels.Length} END AS {G(i)}");
+        }
+        // PostgreSQL would pull the subquery up and call a similarity function once per reference: OFFSET 0 keeps it.
+        var fence = dialect == SqlDialectName.Postgres ? " OFFSET 0" : "";
+        return $"SELECT {string.Join(", ", outer)}\nFROM (SELECT {string.Join(",\n       ", inner)}\n      FROM {from}{fence}) AS x";
     }
 
     public string LevelColumns(string alias) => string.Join(", ", matching.Fields.Select((_, i) => $"{alias}.{G(i)}"));

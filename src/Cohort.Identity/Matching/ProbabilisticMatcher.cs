@@ -77,9 +77,8 @@ internal sealed class ProbabilisticMatcher(IWarehouse warehouse, IdentityRules r
         await warehouse.ExecuteScriptAsync(
             $"""
             CREATE TABLE {W("mg")} AS
-            SELECT p.a, p.b, p.rules, ra.comp AS comp_a, rb.comp AS comp_b,
-                   {_m.Levels()}
-            FROM {W("mp")} AS p JOIN {W("mr")} AS ra ON ra.rid = p.a JOIN {W("mr")} AS rb ON rb.rid = p.b
+            {_m.LevelsQuery([("p.a", "a"), ("p.b", "b"), ("p.rules", "rules"), ("ra.comp", "comp_a"), ("rb.comp", "comp_b")],
+                $"{W("mp")} AS p JOIN {W("mr")} AS ra ON ra.rid = p.a JOIN {W("mr")} AS rb ON rb.rid = p.b")}
             """ + sql.Analyze(W("mg")), ct).ConfigureAwait(false);
         Lap("levels");
 
@@ -93,7 +92,7 @@ internal sealed class ProbabilisticMatcher(IWarehouse warehouse, IdentityRules r
         var groups = string.Join("\nUNION ALL\n", matching.Fields.Select((_, i) => $"SELECT {i} AS field, {MatchingSql.G(i)} AS level, count(*) AS n FROM g GROUP BY {MatchingSql.G(i)}"));
         var uRows = await IdentitySql.RowsAsync(warehouse, sql.Sql($"""
             WITH s AS (SELECT * FROM {W("mr")} ORDER BY md5(CAST(rid AS VARCHAR) || ':u'), rid LIMIT {sample}),
-            g AS (SELECT {_m.Levels()} FROM s AS ra JOIN s AS rb ON ra.rid < rb.rid)
+            g AS ({_m.LevelsQuery([], "s AS ra JOIN s AS rb ON ra.rid < rb.rid")})
             {groups}
             """), ct).ConfigureAwait(false);
         foreach (var row in uRows)
