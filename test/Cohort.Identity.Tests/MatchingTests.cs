@@ -163,3 +163,54 @@ public abstract class MatchingTests<TEngine>(TEngine engine) where TEngine : Ide
 public sealed class DuckDbMatchingTests(DuckDbIdentityEngine engine) : MatchingTests<DuckDbIdentityEngine>(engine), IClassFixture<DuckDbIdentityEngine>;
 
 public sealed class PostgresMatchingTests(PostgresIdentityEngine engine) : MatchingTests<PostgresIdentityEngine>(engine), IClassFixture<PostgresIdentityEngine>;
+
+/// <summary>
+/// The Splink-style corrupted dataset (nicknames, typos, swapped names, missing values, junk identifiers) on every
+/// engine: probabilistic matching must find most of what the deterministic rules miss without losing precision, and
+/// both engines must give the same partition (the similarity SQL agrees and EM runs on the same pattern counts).
+/// </summary>
+public abstract class CorruptedMatchingTests<TEngine>(TEngine engine) where TEngine : IdentityEngineFixture
+{
+    [Fact]
+    public async Task Matching_lifts_recall_on_the_corrupted_dataset_at_unchanged_precision()
+    {
+        var (warehouse, state) = await engine.CreateAsync();
+        await using var _ = warehouse;
+        var data = Demo.Corrupted.CorruptedPeople.Generate(new Demo.Corrupted.CorruptedOptions(1500, 7));
+        await Demo.Corrupted.CorruptedPeople.WriteAsync(warehouse, data);
+        var rules = EngineTests<TEngine>.Parse(Demo.Corrupted.CorruptedPeople.RulesYaml);
+        var result = await new IdentityEngine(warehouse, rules, TimeProvider.System, new IdentityRunOptions { StateSchema = state }).RunAsync();
+        Assert.True(result.Matching!.LinkedPairs > 100);
+        var inspector = new IdentityInspector(warehouse, state);
+        var withMatching = await inspector.EvaluateAsync(Demo.Corrupted.CorruptedSources.Truth);
+        var deterministic = await inspector.EvaluateAsync(Demo.Corrupted.CorruptedSources.Truth, deterministicOnly: true);
+        Assert.Equal(data.TruePairs, withMatching.TruePairs);
+        Assert.True(withMatching.PairRecall >= 0.93, $"recall {withMatching.PairRecall:0.0000}");
+        Assert.True(withMatching.PairRecall >= deterministic.PairRecall + 0.15, $"{deterministic.PairRecall:0.0000} -> {withMatching.PairRecall:0.0000}");
+        Assert.True(withMatching.PairPrecision >= deterministic.PairPrecision - 0.005, $"{deterministic.PairPrecision:0.0000} -> {withMatching.PairPrecision:0.0000}");
+
+        // The partition is a fingerprint both engines must reproduce exactly.
+        var rows = await warehouse.ReadAllAsync($"SELECT source || ':' || record_key, cohort_id FROM {state}.identity_records");
+        var partition = UnionFind.Canonical(rows.Select(r => ((string)r[0]!, (string)r[1]!)));
+        Assert.Equal(CorruptedFingerprint.Expected(partition), CorruptedFingerprint.Of(partition));
+    }
+}
+
+/// <summary>The partition the first engine to run produced, which every other engine in the same test run must match.</summary>
+internal static class CorruptedFingerprint
+{
+    private static string? _first;
+    private static readonly Lock Gate = new();
+
+    public static string Of(List<string> partition) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("|", partition))));
+
+    public static string Expected(List<string> partition)
+    {
+        lock (Gate) return _first ??= Of(partition);
+    }
+}
+
+public sealed class DuckDbCorruptedMatchingTests(DuckDbIdentityEngine engine) : CorruptedMatchingTests<DuckDbIdentityEngine>(engine), IClassFixture<DuckDbIdentityEngine>;
+
+public sealed class PostgresCorruptedMatchingTests(PostgresIdentityEngine engine) : CorruptedMatchingTests<PostgresIdentityEngine>(engine), IClassFixture<PostgresIdentityEngine>;
