@@ -268,6 +268,9 @@ public abstract class PlatformSyncTests<TEngine>(TEngine engine) : IClassFixture
         var run = await s.RunAsync();
         Assert.Equal(RunStatus.CompletedWithErrors, run.Status);
         Assert.Equal(2, run.Counts.FailedInvalid);
+        // The run's match rate: every upserted row but those two carried an identifier the platform can use; stored.
+        Assert.Equal(new RunMatchRate(run.Counts.Added, run.Counts.Added - 2), run.MatchRate);
+        Assert.Equal(run.MatchRate, (await s.Engine.HistoryAsync(s.Harness.Sync.Name, 1)).Single().MatchRate);
         var (_, rows) = await s.Engine.ErrorsAsync(s.Harness.Sync.Name);
         Assert.Equal(["4", "5"], rows.Select(r => r.Key).Order(StringComparer.Ordinal));
         Assert.All(rows, r => Assert.Equal(RowOutcome.Invalid, r.Outcome));

@@ -186,11 +186,13 @@ public sealed class SyncHistoryCommand(IAnsiConsole console, TimeProvider clock,
             .AddColumn("run").AddColumn("started (UTC)").AddColumn("status")
             .AddColumn(new TableColumn("planned").RightAligned()).AddColumn(new TableColumn("succeeded").RightAligned())
             .AddColumn(new TableColumn("failed").RightAligned()).AddColumn(new TableColumn("skipped").RightAligned())
-            .AddColumn(new TableColumn("pending").RightAligned()).AddColumn(new TableColumn("took").RightAligned());
+            .AddColumn(new TableColumn("pending").RightAligned()).AddColumn(new TableColumn("match rate").RightAligned()).AddColumn(new TableColumn("took").RightAligned());
         foreach (var run in runs)
         {
             table.AddRow(run.RunId.ToString(CultureInfo.InvariantCulture), run.StartedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                 SyncRender.Status(run.Status), N(run.Counts.Planned), N(run.Counts.Succeeded), N(run.Counts.Failed), N(run.Counts.Skipped), N(run.Counts.Pending),
+                // The share of upserted rows the platform can match on (blank for destinations that do not match).
+                run.MatchRate is { Records: > 0 } m ? m.Share.ToString("0.0%", CultureInfo.InvariantCulture) : "",
                 $"{run.Timings.Total.TotalSeconds:0.0} s");
         }
         console.Write(table);
@@ -291,6 +293,7 @@ internal static class SyncJson
         pending = r.Counts.Pending,
         requests = r.Counts.Requests,
         retries = r.Counts.Retries,
+        matchRate = r.MatchRate is { } m ? new { records = m.Records, usable = m.Usable, share = Math.Round(m.Share, 4) } : null,
         timingsMs = new
         {
             plan = (long)r.Timings.Plan.TotalMilliseconds,

@@ -51,7 +51,11 @@ public sealed class EngineSyncRunner(ProjectState project, SecretVault vault, Sy
         };
         var result = new SyncRunResult(record.RunId, c.Planned, c.Added, c.Changed, c.Removed, c.Sent, c.Succeeded, c.Failed, c.Skipped, c.Pending,
             c.Requests, c.Retries, (long)record.Timings.Plan.TotalMilliseconds, (long)record.Timings.Send.TotalMilliseconds,
-            (long)record.Timings.Commit.TotalMilliseconds, record.AudienceSize);
+            (long)record.Timings.Commit.TotalMilliseconds, record.AudienceSize)
+        {
+            MatchRecords = record.MatchRate?.Records,
+            MatchUsable = record.MatchRate?.Usable,
+        };
         var detail = record.Error ?? $"{c.Planned:N0} planned: {c.Succeeded:N0} succeeded, {c.Failed:N0} failed, {c.Skipped:N0} skipped, {c.Pending:N0} pending.";
         return new SyncRunOutcome(status, detail, result);
     }

@@ -27,7 +27,13 @@ public static class RunStatuses
 /// </summary>
 public sealed record SyncRunResult(
     long EngineRunId, long Planned, long Added, long Changed, long Removed, long Sent, long Succeeded, long Failed, long Skipped, long Pending,
-    long Requests, long Retries, long PlanMs, long SendMs, long CommitMs, long? AudienceSize);
+    long Requests, long Retries, long PlanMs, long SendMs, long CommitMs, long? AudienceSize)
+{
+    /// <summary>Upserted rows, and those with an identifier the platform can match on; null for destinations that do not match.</summary>
+    public long? MatchRecords { get; init; }
+
+    public long? MatchUsable { get; init; }
+}
 
 /// <summary>What one execution of a sync reported back to the scheduler.</summary>
 public sealed record SyncRunOutcome(string Status, string? Detail = null, SyncRunResult? Result = null);

@@ -55,7 +55,20 @@ public sealed record SyncRunRecord(
     long? AudienceSize,
     RunCounts Counts,
     RunTimings Timings,
-    string? Error);
+    string? Error)
+{
+    /// <summary>
+    /// The match rate of the rows this run sent for upsert (added and changed): how many had at least one identifier
+    /// the platform can use after its normalisation. Null for destinations that do not match on identifiers.
+    /// </summary>
+    public RunMatchRate? MatchRate { get; init; }
+}
+
+/// <summary>Of <see cref="Records"/> upserted rows, <see cref="Usable"/> carried an identifier the platform can match on.</summary>
+public sealed record RunMatchRate(long Records, long Usable)
+{
+    public double Share => Records == 0 ? 0 : (double)Usable / Records;
+}
 
 /// <summary>The final outcome of a row that was not confirmed, kept per run in <c>cohort_state.run_rows</c>.</summary>
 public enum RowOutcome

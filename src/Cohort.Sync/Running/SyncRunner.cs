@@ -3,6 +3,7 @@ using Cohort.Core.Time;
 using Cohort.Destinations.Abstractions;
 using Cohort.Destinations.Catalog;
 using Cohort.Destinations.Configuration;
+using Cohort.Destinations.Identifiers;
 using Cohort.Sync.Definitions;
 using Cohort.Sync.Planning;
 using Cohort.Sync.Records;
@@ -108,6 +109,7 @@ internal sealed class SyncRunner(
         await using (destination.ConfigureAwait(false))
         {
             var descriptor = destination.Descriptor;
+            if ((destination as IIdentifierProfileSource)?.IdentifierProfile is { } profile) run.Match = new MatchRateAccumulator(profile);
             var limiter = limiters.For(sync.Destination.Name, descriptor.RequestsPerSecond, descriptor.MaxConcurrentRequests);
             var sender = new BatchSender(destination, limiter, time, retry);
             var batchSize = Math.Max(1, descriptor.MaxRecordsPerBatch);
@@ -172,6 +174,8 @@ internal sealed class SyncRunner(
                             ? (ImmutableDictionary<string, object?>.Empty, ImmutableDictionary<IdentifierType, string>.Empty)
                             : PayloadSql.Parse(row.Payload, names);
                         var record = new OutboundRecord(row.Key, fields, identifiers);
+                        if (run.Match is { } match && row.Change != ChangeKind.Removed)
+                            lock (match) match.Add(record);
                         if (Invalid(sync, required, batch.Operation, record) is { } reason)
                             localFailures.Add(new RunRow(row.Key, PlannedRow.Text(row.Change), name, RowOutcome.Invalid, reason, 0));
                         else
@@ -355,7 +359,10 @@ internal sealed class SyncRunner(
             run.Skipped, pending, run.Requests, run.Retries);
         var status = stopped ? RunStatus.Failed : counts.Failed + counts.Pending > 0 ? RunStatus.CompletedWithErrors : RunStatus.Succeeded;
         return new SyncRunRecord(runId, sync.Name, sync.Destination.Name, ModeName(sync), status, startedAt, evaluation.AsOfUtc, time.GetUtcNow().UtcDateTime,
-            plan?.ResultSize, counts, new RunTimings(plan?.Elapsed ?? TimeSpan.Zero, run.Send, run.Commit, time.GetElapsedTime(started)), error);
+            plan?.ResultSize, counts, new RunTimings(plan?.Elapsed ?? TimeSpan.Zero, run.Send, run.Commit, time.GetElapsedTime(started)), error)
+        {
+            MatchRate = run.Match?.ToReport() is { } report ? new RunMatchRate(report.Records, report.Usable) : null,
+        };
     }
 
     /// <summary>Counters of a run in progress.</summary>
@@ -372,6 +379,9 @@ internal sealed class SyncRunner(
         public long Retries;
         public TimeSpan Send;
         public TimeSpan Commit;
+
+        /// <summary>Counts upserted rows by usable identifier, with the platform's normalisation; null when it has none.</summary>
+        public MatchRateAccumulator? Match;
 
         public long Accounted => Confirmed + Invalid + Rejected + Skipped + Pending;
     }

@@ -165,7 +165,7 @@ internal sealed class StateStore(IWarehouse warehouse, StateTables tables)
         return ExecuteAsync(
             $"UPDATE {Tables.Runs} SET status = $2, finished_at = $3, audience_size = $4, planned = $5, added = $6, changed = $7, removed = $8, " +
             "sent = $9, succeeded = $10, failed_invalid = $11, failed_rejected = $12, skipped = $13, pending = $14, requests = $15, retries = $16, " +
-            "plan_ms = $17, send_ms = $18, commit_ms = $19, total_ms = $20, error = $21 WHERE run_id = $1",
+            "plan_ms = $17, send_ms = $18, commit_ms = $19, total_ms = $20, error = $21, match_records = $22, match_usable = $23 WHERE run_id = $1",
             cancellationToken,
             (SqlParameterType.Integer, run.RunId), (SqlParameterType.String, Status(run.Status)), (SqlParameterType.Timestamp, run.FinishedAt),
             (SqlParameterType.Integer, run.AudienceSize), (SqlParameterType.Integer, c.Planned), (SqlParameterType.Integer, c.Added),
@@ -174,7 +174,8 @@ internal sealed class StateStore(IWarehouse warehouse, StateTables tables)
             (SqlParameterType.Integer, c.Skipped), (SqlParameterType.Integer, c.Pending), (SqlParameterType.Integer, c.Requests),
             (SqlParameterType.Integer, c.Retries), (SqlParameterType.Integer, (long)run.Timings.Plan.TotalMilliseconds),
             (SqlParameterType.Integer, (long)run.Timings.Send.TotalMilliseconds), (SqlParameterType.Integer, (long)run.Timings.Commit.TotalMilliseconds),
-            (SqlParameterType.Integer, (long)run.Timings.Total.TotalMilliseconds), (SqlParameterType.String, run.Error));
+            (SqlParameterType.Integer, (long)run.Timings.Total.TotalMilliseconds), (SqlParameterType.String, run.Error),
+            (SqlParameterType.Integer, run.MatchRate?.Records), (SqlParameterType.Integer, run.MatchRate?.Usable));
     }
 
     public async Task<IReadOnlyList<SyncRunRecord>> RunsAsync(string sync, long? runId, int limit, CancellationToken cancellationToken)
@@ -185,7 +186,7 @@ internal sealed class StateStore(IWarehouse warehouse, StateTables tables)
             : [(SqlParameterType.String, sync), (SqlParameterType.Integer, runId.Value)];
         var sql = Sql(
             "SELECT run_id, sync_name, destination, mode, status, started_at, as_of, finished_at, audience_size, planned, added, changed, removed, " +
-            "sent, succeeded, failed_invalid, failed_rejected, skipped, pending, requests, retries, plan_ms, send_ms, commit_ms, total_ms, error " +
+            "sent, succeeded, failed_invalid, failed_rejected, skipped, pending, requests, retries, plan_ms, send_ms, commit_ms, total_ms, error, match_records, match_usable " +
             $"FROM {Tables.Runs} WHERE sync_name = $1{filter} ORDER BY run_id DESC LIMIT {Math.Max(1, limit).ToString(System.Globalization.CultureInfo.InvariantCulture)}",
             parameters);
         var runs = new List<SyncRunRecord>();
@@ -196,7 +197,10 @@ internal sealed class StateStore(IWarehouse warehouse, StateTables tables)
                 r[7] as DateTime?, r[8] is null ? null : L(r[8]),
                 new RunCounts(L(r[9]), L(r[10]), L(r[11]), L(r[12]), L(r[13]), L(r[14]), L(r[15]), L(r[16]), L(r[17]), L(r[18]), L(r[19]), L(r[20])),
                 new RunTimings(TimeSpan.FromMilliseconds(L(r[21])), TimeSpan.FromMilliseconds(L(r[22])), TimeSpan.FromMilliseconds(L(r[23])), TimeSpan.FromMilliseconds(L(r[24]))),
-                r[25] as string));
+                r[25] as string)
+            {
+                MatchRate = r[26] is null ? null : new RunMatchRate(L(r[26]), L(r[27])),
+            });
         }
         return runs;
     }

@@ -104,6 +104,9 @@ internal sealed class StateTables(StateLocation location, StateDialect dialect)
                 total_ms BIGINT NOT NULL DEFAULT 0,
                 error {d.KeyType})
             """;
+        // Added after the first release: state schemas made before it get the columns here.
+        yield return $"ALTER TABLE {Runs} ADD COLUMN IF NOT EXISTS match_records BIGINT";
+        yield return $"ALTER TABLE {Runs} ADD COLUMN IF NOT EXISTS match_usable BIGINT";
         yield return $"""
             CREATE TABLE IF NOT EXISTS {RunRows} (
                 run_id BIGINT NOT NULL,
