@@ -77,6 +77,7 @@ public sealed class MatchingRulesTests
     [InlineData("fields: {zipcode: {columns: {customers: zip}}}\n  blocking: [[zip_code]]", "'zip_code', which is not a field", "zipcode")]
     [InlineData("fields: {x: {columns: {customers: zip}}}\n  blocking: [['soundex(x)']]", "not a blocking key", null)]
     [InlineData("fields: {x: {columns: {customers: zip}}}\n  blocking: []", "without a blocking rule", null)]
+    [InlineData("max_block_size: 1\n  fields: {x: {columns: {customers: zip}}}\n  blocking: [[x]]", "'max_block_size' is 1", null)]
     [InlineData("threshold: 1.5\n  fields: {x: {columns: {customers: zip}}}\n  blocking: [[x]]", "between 0 and 1", null)]
     [InlineData("fields: {x: {columns: {customers: zip}}}\n  blocking: [[x]]\n  training: {random_pairs: 10}", "random_pairs", null)]
     [InlineData("fields: {x: {columns: {customers: zip}}}\n  blocking: [[x]]\n  treshold: 0.9", "treshold", "threshold")]

@@ -147,6 +147,22 @@ public abstract class MatchingTests<TEngine>(TEngine engine) where TEngine : Ide
     }
 
     [Fact]
+    public async Task A_block_larger_than_max_block_size_is_skipped_by_its_rule()
+    {
+        var rows = Population();
+        var (warehouse, state) = await LoadAsync(rows);
+        await using var _ = warehouse;
+        var full = await Engine(warehouse, state).RunAsync();
+        Assert.Equal(0, full.Matching!.SkippedBlocks);
+        var small = EngineTests<TEngine>.Parse(Rules.Replace("threshold: 0.99", "threshold: 0.99\n  max_block_size: 2", StringComparison.Ordinal));
+        var limited = await new IdentityEngine(warehouse, small, TimeProvider.System, new IdentityRunOptions { StateSchema = state }).RunAsync();
+        Assert.True(limited.Matching!.SkippedBlocks > 0);
+        Assert.True(limited.Matching.CandidatePairs < full.Matching.CandidatePairs);
+        // A person's two records still meet where their block holds only them (their own birth date, mostly).
+        Assert.True(limited.Matching.LinkedPairs > 200, $"{limited.Matching.LinkedPairs} linked");
+    }
+
+    [Fact]
     public async Task An_incremental_run_with_matching_is_a_full_run_and_gives_the_same_partition()
     {
         var rows = Population();

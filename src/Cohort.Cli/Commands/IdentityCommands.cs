@@ -95,6 +95,7 @@ public sealed class IdentityRunCommand(IAnsiConsole console, TimeProvider clock)
                 {
                     records = m.Records, candidatePairs = m.CandidatePairs, scoredPairs = m.ScoredPairs, linkedPairs = m.LinkedPairs, rejectedPairs = m.RejectedPairs,
                     mergedComponents = m.MergedComponents, lambda = m.Lambda, iterations = m.Iterations, elapsedMs = Math.Round(m.Elapsed.TotalMilliseconds, 1),
+                    skippedBlocks = m.SkippedBlocks,
                     steps = m.Steps.ToDictionary(x => x.Step, x => Math.Round(x.Elapsed.TotalMilliseconds, 1)),
                 },
             });
@@ -107,6 +108,8 @@ public sealed class IdentityRunCommand(IAnsiConsole console, TimeProvider clock)
             console.MarkupLine($"probabilistic matching: {N(matching.CandidatePairs)} candidate pairs of {N(matching.Records)} records → [bold]{N(matching.LinkedPairs)}[/] linked " +
                                $"(joining {N(matching.MergedComponents)} deterministic groups), {N(matching.RejectedPairs)} rejected by limit rules " +
                                $"[grey](EM {matching.Iterations} iterations, {matching.Elapsed.TotalSeconds:0.00} s; scores in {Markup.Escape(settings.StateSchema)}.{IdentityTables.Pairs})[/]");
+            if (matching.SkippedBlocks > 0)
+                console.MarkupLine($"[yellow]{N(matching.SkippedBlocks)} block(s) of more than max_block_size records were not compared by their blocking rule[/] [grey](a value shared by very many records; docs/identity.md)[/]");
             if (settings.Incremental)
                 console.MarkupLine("[grey]--incremental: with probabilistic matching every pair is scored again, so this was a full run[/]");
         }

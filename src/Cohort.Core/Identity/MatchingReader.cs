@@ -15,7 +15,7 @@ namespace Cohort.Core.Identity;
 /// </summary>
 internal static partial class MatchingReader
 {
-    private static readonly FrozenSet<string> MatchingKeys = ["threshold", "fields", "blocking", "training"];
+    private static readonly FrozenSet<string> MatchingKeys = ["threshold", "fields", "blocking", "training", "max_block_size"];
     private static readonly FrozenSet<string> FieldKeys = ["columns", "normalize", "compare", "term_frequency"];
     private static readonly FrozenSet<string> TrainingKeys = ["random_pairs", "max_iterations"];
 
@@ -89,6 +89,17 @@ internal static partial class MatchingReader
         }
         else ok = false;
 
+        var maxBlock = MatchingRules.DefaultMaxBlockSize;
+        if (map.Find("max_block_size") is { } mb && reader.Integer(mb.Value, "'max_block_size'") is { } size)
+        {
+            if (size is < 2 or > 1_000_000)
+            {
+                reader.Error(DiagnosticCodes.InvalidValue, $"'max_block_size' is {size}; a block needs at least 2 records, and more than 1,000,000 would make up to 500 billion pairs.", mb.Value.Location.WithPath("matching.max_block_size"));
+                ok = false;
+            }
+            else maxBlock = (int)size;
+        }
+
         var randomPairs = MatchingRules.DefaultRandomPairs;
         var maxIterations = MatchingRules.DefaultMaxIterations;
         if (map.Find("training") is { } trainingEntry && reader.Mapping(trainingEntry.Value, "'matching.training'") is { } training)
@@ -115,7 +126,7 @@ internal static partial class MatchingReader
         }
 
         if (!ok || fields.Count == 0 || blocking.Count == 0) return null;
-        return new MatchingRules([.. fields], [.. blocking], threshold, entry.KeyLocation.WithPath("matching")) { RandomPairs = randomPairs, MaxIterations = maxIterations };
+        return new MatchingRules([.. fields], [.. blocking], threshold, entry.KeyLocation.WithPath("matching")) { RandomPairs = randomPairs, MaxIterations = maxIterations, MaxBlockSize = maxBlock };
     }
 
     private static MatchField? ReadField(DocEntry entry, IReadOnlyList<IdentitySource> sources, IReadOnlyList<string> sourceNames, SchemaDefinition? schema, NodeReader reader)

@@ -106,6 +106,13 @@ public sealed record MatchingRules(
     public const double DefaultThreshold = 0.99;
     public const int DefaultRandomPairs = 250_000;
     public const int DefaultMaxIterations = 25;
+    public const int DefaultMaxBlockSize = 2000;
+
+    /// <summary>
+    /// The most records one block of a blocking rule may hold: a larger block (a placeholder value on thousands of
+    /// records) would make millions of pairs that say nothing, so that rule skips it (the others still apply).
+    /// </summary>
+    public int MaxBlockSize { get; init; } = DefaultMaxBlockSize;
 
     /// <summary>How many random record pairs estimate the u probabilities.</summary>
     public int RandomPairs { get; init; } = DefaultRandomPairs;

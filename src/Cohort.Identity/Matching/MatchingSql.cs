@@ -53,17 +53,27 @@ internal sealed class MatchingSql(MatchingRules matching, IdentityRules rules, S
     public IEnumerable<string> PhoneticColumns(string alias) => matching.Fields.Select((f, i) => (f, i)).Where(x => x.f.UsesPhonetic(matching))
         .Select(x => $"{SimilaritySql.Soundex(dialect, $"{alias}.{F(x.i)}")} AS {P(x.i)}");
 
-    /// <summary>The join condition of blocking rule <paramref name="rule"/> between records <c>a</c> and <c>b</c>.</summary>
-    public string Blocking(BlockingRule rule) => string.Join(" AND ", rule.Keys.Select(k =>
+    /// <summary>A key's value for record <paramref name="alias"/>.</summary>
+    public string Key(BlockingKey k, string alias)
     {
         var i = Index(k.Field);
         return k.Kind switch
         {
-            BlockingKeyKind.Phonetic => $"a.{P(i)} = b.{P(i)}",
-            BlockingKeyKind.Prefix => $"substr(a.{F(i)}, 1, {k.Length}) = substr(b.{F(i)}, 1, {k.Length})",
-            _ => $"a.{F(i)} = b.{F(i)}",
+            BlockingKeyKind.Phonetic => $"{alias}.{P(i)}",
+            BlockingKeyKind.Prefix => $"substr({alias}.{F(i)}, 1, {k.Length})",
+            _ => $"{alias}.{F(i)}",
         };
-    }));
+    }
+
+    /// <summary>How many records share rule <paramref name="r"/>'s keys with each record (a window over the records), as <c>bs{r}</c>.</summary>
+    public string BlockSize(BlockingRule rule, int r, string alias) =>
+        $"count(*) OVER (PARTITION BY {string.Join(", ", rule.Keys.Select(k => Key(k, alias)))}) AS bs{r}";
+
+    /// <summary>The join condition of blocking rule <paramref name="rule"/> between records <c>a</c> and <c>b</c>.</summary>
+    public string Blocking(BlockingRule rule) => string.Join(" AND ", rule.Keys.Select(k => $"{Key(k, "a")} = {Key(k, "b")}"));
+
+    /// <summary>True when every key of the rule has a value for record <paramref name="alias"/>.</summary>
+    public string HasKeys(BlockingRule rule, string alias) => string.Join(" AND ", rule.Keys.Select(k => $"{Key(k, alias)} IS NOT NULL"));
 
     /// <summary>The fields a blocking rule blocks on (their m cannot be learnt from its pairs).</summary>
     public int[] BlockedFields(BlockingRule rule) => [.. rule.Keys.Select(k => Index(k.Field)).Distinct()];

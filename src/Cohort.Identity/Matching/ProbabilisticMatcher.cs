@@ -17,6 +17,9 @@ public sealed record MatchingSummary(
     int Iterations,
     TimeSpan Elapsed)
 {
+    /// <summary>Blocks larger than <c>max_block_size</c> that their blocking rule skipped (a value on too many records to compare them all).</summary>
+    public long SkippedBlocks { get; init; }
+
     /// <summary>Wall time per step (records, pairs, levels, u, em, score, link, output), in order.</summary>
     public IReadOnlyList<(string Step, TimeSpan Elapsed)> Steps { get; init; } = [];
 }
@@ -61,8 +64,9 @@ internal sealed class ProbabilisticMatcher(IWarehouse warehouse, IdentityRules r
         await warehouse.ExecuteScriptAsync(
             $"""
             CREATE TABLE {W("mr")} AS
-            SELECT row_number() OVER (ORDER BY x.source, x.record_key) AS rid, x.*, c.comp{string.Concat(phonetic.Select(p => ", " + p))}
-            FROM ({_m.Records()}) AS x JOIN {W("comp")} AS c ON c.source = x.source AND c.record_key = x.record_key
+            SELECT y.*{string.Concat(matching.Blocking.Select((rule, r) => ", " + _m.BlockSize(rule, r, "y")))}
+            FROM (SELECT row_number() OVER (ORDER BY x.source, x.record_key) AS rid, x.*, c.comp{string.Concat(phonetic.Select(p => ", " + p))}
+                  FROM ({_m.Records()}) AS x JOIN {W("comp")} AS c ON c.source = x.source AND c.record_key = x.record_key) AS y
             """ + sql.Analyze(W("mr")), ct).ConfigureAwait(false);
         Lap("records");
         await warehouse.ExecuteScriptAsync(
@@ -70,7 +74,8 @@ internal sealed class ProbabilisticMatcher(IWarehouse warehouse, IdentityRules r
             CREATE TABLE {W("mp")} AS
             SELECT a, b, bit_or(rules) AS rules FROM (
             {string.Join("\nUNION ALL\n", matching.Blocking.Select((rule, r) =>
-                $"SELECT a.rid AS a, b.rid AS b, CAST({1L << r} AS BIGINT) AS rules FROM {W("mr")} AS a JOIN {W("mr")} AS b ON {_m.Blocking(rule)} AND a.rid < b.rid"))}
+                $"SELECT a.rid AS a, b.rid AS b, CAST({1L << r} AS BIGINT) AS rules FROM {W("mr")} AS a JOIN {W("mr")} AS b ON {_m.Blocking(rule)} AND a.rid < b.rid " +
+                $"WHERE a.bs{r} <= {matching.MaxBlockSize}"))}
             ) AS u GROUP BY a, b
             """, ct).ConfigureAwait(false);
         Lap("pairs");
@@ -83,6 +88,8 @@ internal sealed class ProbabilisticMatcher(IWarehouse warehouse, IdentityRules r
         Lap("levels");
 
         var records = await IdentitySql.LongAsync(warehouse, sql.Sql($"SELECT count(*) FROM {W("mr")}"), ct).ConfigureAwait(false);
+        var skipped = await IdentitySql.LongAsync(warehouse, sql.Sql("SELECT " + string.Join(" + ", matching.Blocking.Select((rule, r) =>
+            $"(SELECT count(*) FROM (SELECT DISTINCT {string.Join(", ", rule.Keys.Select(k => _m.Key(k, "m")))} FROM {W("mr")} AS m WHERE m.bs{r} > {matching.MaxBlockSize} AND {_m.HasKeys(rule, "m")}) AS o{r})"))), ct).ConfigureAwait(false);
         var candidates = await IdentitySql.LongAsync(warehouse, sql.Sql($"SELECT count(*) FROM {W("mg")}"), ct).ConfigureAwait(false);
         var levelCounts = matching.Fields.Select(f => f.Levels.Length).ToArray();
 
@@ -120,7 +127,11 @@ internal sealed class ProbabilisticMatcher(IWarehouse warehouse, IdentityRules r
         await OutputAsync(model, ct).ConfigureAwait(false);
         Lap("output");
         var scored = await IdentitySql.LongAsync(warehouse, sql.Sql($"SELECT count(*) FROM {W("pairs_new")}"), ct).ConfigureAwait(false);
-        return new MatchingSummary(records, candidates, scored, linked, rejected, merged, model.Lambda, model.Iterations, clock.GetElapsedTime(started)) { Steps = [.. _steps] };
+        return new MatchingSummary(records, candidates, scored, linked, rejected, merged, model.Lambda, model.Iterations, clock.GetElapsedTime(started))
+        {
+            Steps = [.. _steps],
+            SkippedBlocks = skipped,
+        };
     }
 
     /// <summary>Match weight (log2 of the odds) and probability of every candidate pair.</summary>
