@@ -1,8 +1,5 @@
 using System.Text.Json.Nodes;
-using Cohort.Server.Projects;
 using Cohort.Server.Tests.Infrastructure;
-using Cohort.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Cohort.Server.Tests.Api;
 
@@ -19,20 +16,7 @@ public sealed class IdentityWhyApiTests(IdentityApiTests.Fixture fx) : IClassFix
 
     private static JsonArray Path(JsonNode why) => why["path"]!.AsArray();
 
-    /// <summary>A scored pair of the given status whose records are in the profiles the status implies.</summary>
-    private async Task<(string A, string B)> PairAsync(string status)
-    {
-        var warehouse = await fx.Server.Services.GetRequiredService<ProjectState>().WarehouseAsync();
-        var rows = await warehouse.ReadAllAsync($"""
-            SELECT p.source_a, p.key_a, p.source_b, p.key_b FROM cohort_state.identity_pairs AS p
-            JOIN cohort_state.identity_records AS ra ON ra.source = p.source_a AND ra.record_key = p.key_a
-            JOIN cohort_state.identity_records AS rb ON rb.source = p.source_b AND rb.record_key = p.key_b
-            WHERE p.status = '{status}' AND ra.cohort_id {(status == "linked" ? "=" : "<>")} rb.cohort_id
-            ORDER BY p.match_weight DESC, p.key_a LIMIT 1
-            """);
-        Assert.True(rows.Count == 1, $"the seed has a '{status}' pair");
-        return ($"{rows[0][0]}:{rows[0][1]}", $"{rows[0][2]}:{rows[0][3]}");
-    }
+    private Task<(string A, string B)> PairAsync(string status) => IdentitySeed.ScoredPairAsync(fx.Server, status);
 
     [Fact]
     public async Task Records_joined_by_shared_values_are_together_with_the_shortest_path()

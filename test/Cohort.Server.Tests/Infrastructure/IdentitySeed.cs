@@ -2,6 +2,7 @@ using Cohort.Core.Diagnostics;
 using Cohort.Core.Identity;
 using Cohort.Identity;
 using Cohort.Server.Projects;
+using Cohort.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cohort.Server.Tests.Infrastructure;
@@ -87,5 +88,23 @@ public static class IdentitySeed
         var rules = IdentityReader.ReadText(Rules, null, bag);
         Assert.Empty(bag.Items);
         await new IdentityEngine(warehouse, rules!, TimeProvider.System).RunAsync();
+    }
+
+    /// <summary>
+    /// A pair scored by probabilistic matching with <paramref name="status"/> (<c>linked</c>: in one profile;
+    /// otherwise in two), as <c>source:key</c>, the highest match weight first.
+    /// </summary>
+    public static async Task<(string A, string B)> ScoredPairAsync(RunningServer server, string status)
+    {
+        var warehouse = await server.Services.GetRequiredService<ProjectState>().WarehouseAsync();
+        var rows = await warehouse.ReadAllAsync($"""
+            SELECT p.source_a, p.key_a, p.source_b, p.key_b FROM cohort_state.identity_pairs AS p
+            JOIN cohort_state.identity_records AS ra ON ra.source = p.source_a AND ra.record_key = p.key_a
+            JOIN cohort_state.identity_records AS rb ON rb.source = p.source_b AND rb.record_key = p.key_b
+            WHERE p.status = $1 AND ra.cohort_id {(status == "linked" ? "=" : "<>")} rb.cohort_id
+            ORDER BY p.match_weight DESC, p.key_a LIMIT 1
+            """, (Sql.SqlParameterType.String, status));
+        Assert.True(rows.Count == 1, $"the seed has a '{status}' pair");
+        return ($"{rows[0][0]}:{rows[0][1]}", $"{rows[0][2]}:{rows[0][3]}");
     }
 }
