@@ -117,5 +117,12 @@ public static class IdentityApi
             TypedResults.Ok(await identity.CohortOfAsync(source, key, c.RequestAborted)))
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The profile (cohort) a source record belongs to.");
+        group.MapGet("/why", async Task<Ok<IdentityWhyDto>> (string? a, string? b, HttpContext c, IdentityService identity) =>
+            TypedResults.Ok(await identity.WhyAsync(await c.ActorAsync(), a, b, c.RequestAborted)))
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Why two records (a=source:key, b=source:key) are one profile: the shortest path of shared values or probabilistic "
+                + "matches; or, apart, the path that would have joined them with the hops set aside (blocked value, limit rule, "
+                + "match probability below threshold). Identifier values masked without PII access.");
     }
 }

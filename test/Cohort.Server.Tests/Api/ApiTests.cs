@@ -428,12 +428,14 @@ public abstract class ApiTests<TStore>(ServerFixture<TStore> fx) where TStore : 
         Assert.EndsWith("/identity-not-run", problem["type"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("cohort identity run", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Get, "/api/identity/records/people/1", "viewer"), 404);
+        await Problem.AssertAsync(await fx.SendAsync(HttpMethod.Get, "/api/identity/why?a=people:1&b=people:2", "viewer"), 404);
         var openapi = JsonNode.Parse(await fx.Http.GetStringAsync("/openapi/v1.json"))!;
         var paths = openapi["paths"]!.AsObject().Select(p => p.Key).ToList();
         Assert.Contains("/api/audiences/{name}/preview", paths);
         Assert.Contains("/api/syncs/{name}/trigger", paths);
         Assert.Contains("/api/identity/profiles/{id}/explanation", paths);
         Assert.Contains("/api/identity/records/{source}/{key}", paths);
+        Assert.Contains("/api/identity/why", paths);
         Assert.NotNull(openapi["components"]!["securitySchemes"]!["bearer"]);
         var ui = await fx.Http.GetStringAsync("/api/docs/index.html");
         Assert.Contains("swagger", ui, StringComparison.OrdinalIgnoreCase);
