@@ -30,7 +30,7 @@ internal static class ParentRestriction
             {
                 parents = ctx.NewName("qualifying_parents");
                 var alias = ctx.NewAlias("q");
-                var renamed = own.Select(c => Requalify(c, parentAlias, alias)).ToList();
+                var renamed = own.Select(c => ExprFacts.Requalify(c, parentAlias, alias)).ToList();
                 // First: it reads only the parent, and every CTE it restricts must come after it.
                 ctx.Ctes.Insert(0, new CommonTableExpr(parents, new SelectStatement
                 {
@@ -73,22 +73,5 @@ internal static class ParentRestriction
         CastExpr c => HasWindow(c.Operand),
         CaseExpr c => c.Whens.Any(w => HasWindow(w.When) || HasWindow(w.Then)) || (c.Else is not null && HasWindow(c.Else)),
         _ => false,
-    };
-
-    private static SqlExpr Requalify(SqlExpr e, string from, string to) => e switch
-    {
-        ColumnExpr c when c.Qualifier == from => c with { Qualifier = to },
-        BinaryExpr b => b with { Left = Requalify(b.Left, from, to), Right = Requalify(b.Right, from, to) },
-        NotExpr n => n with { Operand = Requalify(n.Operand, from, to) },
-        IsNullExpr n => n with { Operand = Requalify(n.Operand, from, to) },
-        InExpr i => i with { Operand = Requalify(i.Operand, from, to), Items = [.. i.Items.Select(x => Requalify(x, from, to))] },
-        FuncExpr f => f with { Args = [.. f.Args.Select(x => Requalify(x, from, to))] },
-        CastExpr c => c with { Operand = Requalify(c.Operand, from, to) },
-        CaseExpr c => c with
-        {
-            Whens = [.. c.Whens.Select(w => w with { When = Requalify(w.When, from, to), Then = Requalify(w.Then, from, to) })],
-            Else = c.Else is null ? null : Requalify(c.Else, from, to),
-        },
-        _ => e,
     };
 }

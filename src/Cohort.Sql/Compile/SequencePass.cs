@@ -20,7 +20,10 @@ internal sealed class SequencePass : IJoinedPass
     private readonly string _name;
     private readonly string _sourceKey;
 
-    private sealed record Candidate(PathRows Rows, Scope Scope, SqlExpr Filter, ColumnExpr Time);
+    private sealed record Candidate(PathRows Rows, Scope Scope, SqlExpr Filter, ColumnExpr Time, bool HasWhere);
+
+    /// <summary>The CTE every candidate reads instead of the event table, when they can share one scan (<see cref="ShareScan"/>).</summary>
+    private string? _shared;
 
     private SequencePass(SequenceCondition condition, Scope scope, CompileContext ctx, ConditionCompiler conditions)
     {
@@ -64,13 +67,14 @@ internal sealed class SequencePass : IJoinedPass
             conditions.Window(t, window),
             notBefore is null ? BoolExpr.True : conditions.WindowStart(t, notBefore),
             step.Where is null ? BoolExpr.True : conditions.Compile(step.Where, stepScope));
-        return new Candidate(rows, stepScope, filter, t);
+        return new Candidate(rows, stepScope, filter, t, step.Where is not null);
     }
 
     public SqlJoin Finish(CompileContext ctx, Scope owner)
     {
         var p = ctx.Parameters;
         var epsilon = p.Interval(TimeSpan.FromTicks(10)); // one microsecond: "strictly before" on microsecond timestamps
+        ShareScan();
         var previous = AddCte("step1", Select(_steps[0], withStart: true));
         for (var i = 1; i < _steps.Count; i++)
         {
@@ -171,10 +175,46 @@ internal sealed class SequencePass : IJoinedPass
             Columns = withStart
                 ? [new SelectItem(c.Rows.Key, "k"), new SelectItem(t, "t"), new SelectItem(t, "l")]
                 : [new SelectItem(c.Rows.Key, "k"), new SelectItem(t, "t")],
-            From = c.Rows.From,
-            Joins = [.. c.Rows.Joins, .. c.Scope.Finish(_ctx)],
+            From = _shared is null ? c.Rows.From : new CteSource(_shared, c.Rows.EndAlias),
+            Joins = _shared is null ? [.. c.Rows.Joins, .. c.Scope.Finish(_ctx)] : [],
             Where = NullIfTrue(c.Filter),
         };
+    }
+
+    /// <summary>
+    /// When every step and the follow-up read the same event table directly (one hop, no step conditions), they
+    /// read it once: a materialized CTE with the rows any of them wants (the OR of their filters) and only the
+    /// columns they use. Each stage still applies its own filter to it. Separate scans of a large event table,
+    /// one per step, cost more than the stages themselves (docs/benchmarks.md, checkout_abandoners_7d).
+    /// </summary>
+    private void ShareScan()
+    {
+        var all = _follow is null ? _steps : [.. _steps, _follow];
+        if (all.Count < 2 || all.Any(c => c.HasWhere || !c.Rows.Joins.IsEmpty || c.Rows.From is not TableSource)) return;
+        var table = (TableSource)all[0].Rows.From;
+        if (all.Any(c => c.Rows.From is not TableSource t || t.Schema != table.Schema || t.Name != table.Name)) return;
+        var columns = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var c in all)
+        {
+            var alias = c.Rows.EndAlias;
+            if (!ExprFacts.Columns(c.Rows.Key, alias, columns) || !ExprFacts.Columns(c.Time, alias, columns) || !ExprFacts.Columns(c.Filter, alias, columns)) return;
+        }
+        var scan = _ctx.NewAlias("s");
+        var wanted = all.Select(c => ExprFacts.Requalify(c.Filter, c.Rows.EndAlias, scan)).ToList();
+        // Terms every filter has (the as-of cap, the window) are written once, so the engine can prune by them.
+        var lists = wanted.Select(ExprFacts.Conjuncts).ToList();
+        var common = lists[0].Where(t => lists.All(l => l.Any(x => ExprFacts.Key(x) == ExprFacts.Key(t)))).ToList();
+        var commonKeys = common.Select(ExprFacts.Key).ToHashSet(StringComparer.Ordinal);
+        var rest = lists.Select(l => S.And([.. l.Where(x => !commonKeys.Contains(ExprFacts.Key(x)))])).ToList();
+        var where = S.And([.. common, rest.Any(r => r is BoolExpr { Value: true }) ? BoolExpr.True : S.Or(rest)]);
+        var name = $"{_name}_events";
+        _ctx.Ctes.Add(new CommonTableExpr(name, new SelectStatement
+        {
+            Columns = [.. columns.Select(c => new SelectItem(S.Col(scan, c), c))],
+            From = table with { Alias = scan },
+            Where = NullIfTrue(where),
+        }, Materialized: true));
+        _shared = name;
     }
 
     private string AddCte(string stage, SelectStatement statement)

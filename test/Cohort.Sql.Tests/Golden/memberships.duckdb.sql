@@ -18,15 +18,25 @@ WITH
       AND e1.occurred_at >= $4
     GROUP BY e1.customer_id
   ),
+  sequence_1_events AS MATERIALIZED (
+    SELECT
+      s1.customer_id AS customer_id,
+      s1.event AS event,
+      s1.occurred_at AS occurred_at
+    FROM events AS s1
+    WHERE s1.occurred_at <= $2
+      AND s1.occurred_at >= $5
+      AND (s1.event = $6 OR s1.event = $3)
+  ),
   sequence_1_step1 AS (
     SELECT
       e2.customer_id AS k,
       CAST(e2.occurred_at AS TIMESTAMP) AS t,
       CAST(e2.occurred_at AS TIMESTAMP) AS l
-    FROM events AS e2
+    FROM sequence_1_events AS e2
     WHERE e2.occurred_at <= $2
-      AND e2.event = $5
-      AND e2.occurred_at >= $6
+      AND e2.event = $6
+      AND e2.occurred_at >= $5
   ),
   sequence_1_ends AS (
     SELECT
@@ -39,10 +49,10 @@ WITH
     SELECT
       e3.customer_id AS k,
       CAST(e3.occurred_at AS TIMESTAMP) AS t
-    FROM events AS e3
+    FROM sequence_1_events AS e3
     WHERE e3.occurred_at <= $2
       AND e3.event = $3
-      AND e3.occurred_at >= $6
+      AND e3.occurred_at >= $5
   ),
   sequence_1 AS (
     SELECT DISTINCT
@@ -96,8 +106,8 @@ WHERE p.customer_id IS NOT NULL
 -- $2 = 2026-11-28T12:00:00Z (timestamp)
 -- $3 = Order Completed (string)
 -- $4 = 2026-10-29T12:00:00Z (timestamp)
--- $5 = Added to Cart (string)
--- $6 = 2026-11-27T12:00:00Z (timestamp)
+-- $5 = 2026-11-27T12:00:00Z (timestamp)
+-- $6 = Added to Cart (string)
 -- $7 = 2026-11-28T11:00:00Z (timestamp)
 -- $8 = 00:00:00.0000010 (interval)
 -- $9 = 01:00:00 (interval)
