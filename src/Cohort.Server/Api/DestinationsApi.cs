@@ -52,6 +52,12 @@ internal static class DefinitionViews
     }
 
     public static DocumentFormat Format(HttpRequest request) => Body.IsYaml(request) ? DocumentFormat.Yaml : DocumentFormat.Json;
+
+    /// <summary><c>GET /{name}/versions/{version}</c>: one version with its document, or a 404 problem.</summary>
+    public static void MapVersionEndpoints(this RouteGroupBuilder group, string kind) =>
+        group.MapGet("/{name}/versions/{version:int}", async Task<Results<Ok<VersionDto>, ProblemHttpResult>> (string name, int version, DocumentStore documents, HttpContext c) =>
+            await documents.VersionAsync(kind, name, version, c.RequestAborted) is { } v
+                ? TypedResults.Ok(VersionDto.From(v, true)) : Problems.NotFound($"{kind} version", $"{name} v{version}"));
 }
 
 public static class DestinationsApi
@@ -88,6 +94,12 @@ public static class DestinationsApi
         });
         group.MapGet("/{name}/versions", async Task<Ok<List<VersionDto>>> (string name, DocumentStore documents, HttpContext c) =>
             TypedResults.Ok((await documents.VersionsAsync(DocumentKinds.Destination, name, c.RequestAborted)).Select(v => VersionDto.From(v, true)).ToList()));
+        group.MapVersionEndpoints(DocumentKinds.Destination);
+        group.MapPost("/{name}/versions/{version:int}/restore", async Task<Ok<DestinationDto>> (string name, int version, HttpContext c, DefinitionService defs) =>
+        {
+            await defs.RestoreDestinationAsync(await c.ActorAsync(), name, version, c.RequestAborted);
+            return TypedResults.Ok(await DefinitionViews.DestinationAsync(await defs.GetDestinationAsync(name, c.RequestAborted), defs, c.RequestAborted));
+        }).WithSummary("Restore an old version (admin): its document becomes a new version after the checks of a save. Secrets are not versioned: the current values apply.");
     }
 }
 
@@ -130,6 +142,12 @@ public static class SyncsApi
         });
         group.MapGet("/{name}/versions", async Task<Ok<List<VersionDto>>> (string name, DocumentStore documents, HttpContext c) =>
             TypedResults.Ok((await documents.VersionsAsync(DocumentKinds.Sync, name, c.RequestAborted)).Select(v => VersionDto.From(v, true)).ToList()));
+        group.MapVersionEndpoints(DocumentKinds.Sync);
+        group.MapPost("/{name}/versions/{version:int}/restore", async Task<Ok<SyncDto>> (string name, int version, HttpContext c, DefinitionService defs, JobStore jobs) =>
+        {
+            await defs.RestoreSyncAsync(await c.ActorAsync(), name, version, c.RequestAborted);
+            return TypedResults.Ok(DefinitionViews.Sync(await defs.GetSyncAsync(name, c.RequestAborted), await jobs.GetAsync(name, c.RequestAborted)));
+        }).WithSummary("Restore an old version: its document becomes a new version after the checks of a save (its audience and destination must exist).");
         group.MapPost("/{name}/trigger", async Task<Results<Accepted, Ok<SyncRun>>> (string name, bool? wait, HttpContext c, DefinitionService defs, SyncRunService runs) =>
         {
             var actor = await c.ActorAsync();

@@ -53,6 +53,16 @@ public sealed partial class DefinitionService(DocumentStore documents, SecretVau
         bool asWritten = false, string? comment = null, CancellationToken ct = default)
     {
         await guard.RequireAsync(actor, Permission.ManageDestinations, "destination.save", "destination", expectedName ?? "(new)", ct).ConfigureAwait(false);
+        return await WriteDestinationAsync(actor, text, format, expectedName, asWritten, comment, null, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Validates and stores a destination once the permission is checked. With <paramref name="restoredFrom"/>, the text is
+    /// that old version's document: the new version says so and the audit entry is a <c>destination.restore</c>.
+    /// </summary>
+    private async Task<SaveResult> WriteDestinationAsync(Actor actor, string text, DocumentFormat format, string? expectedName,
+        bool asWritten, string? comment, int? restoredFrom, CancellationToken ct)
+    {
         var bag = new DiagnosticBag();
         var fileName = ProjectState.DestinationFile(expectedName ?? "destination", Extension(format));
         var root = DocumentReader.ReadText(text, format, fileName, bag);
@@ -96,19 +106,28 @@ public sealed partial class DefinitionService(DocumentStore documents, SecretVau
         var storedFormat = keep && secretsEntry is null ? Extension(format) : "yaml";
         var existing = await documents.GetAsync(DocumentKinds.Destination, name!, ct).ConfigureAwait(false);
         if (expectedName is null && existing is { Deleted: false }) throw new VersionConflictException(DocumentKinds.Destination, name!, 0, -1);
+        if (restoredFrom is { } from) comment = RestoredComment(from);
         var save = await documents.SaveAsync(DocumentKinds.Destination, name!, storedFormat, stored, actor.Username, comment: comment, ct: ct).ConfigureAwait(false);
         foreach (var (key, value) in supplied) await secrets.SetAsync(name!, key, value, actor.Username, ct).ConfigureAwait(false);
         // A secret no setting refers to any more is removed, so the store never keeps credentials nothing uses.
         var stale = existing is { Deleted: false } ? (await secrets.KeysAsync(name!, ct).ConfigureAwait(false)).Except(SecretNames(definition)).ToList() : [];
         foreach (var key in stale) await secrets.RemoveAsync(name!, key, ct).ConfigureAwait(false);
         project.Invalidate();
-        if (save.Outcome != SaveOutcome.Unchanged || supplied.Count > 0 || stale.Count > 0)
+        if (save.Outcome != SaveOutcome.Unchanged || supplied.Count > 0 || stale.Count > 0 || restoredFrom is not null)
         {
             var detail = new List<string>();
+            if (restoredFrom is { } v)
+            {
+                detail.Add($"restored version {v} as version {save.Document!.Version}");
+                var unset = SecretNames(definition).Except(await secrets.KeysAsync(name!, ct).ConfigureAwait(false)).ToList();
+                if (unset.Count > 0) detail.Add($"secrets not set: {string.Join(", ", unset)}");
+                comment = null;
+            }
             if (supplied.Count > 0) detail.Add($"secrets set: {string.Join(", ", supplied.Keys.Order(StringComparer.Ordinal))} (values not logged)");
             if (stale.Count > 0) detail.Add($"secrets removed: {string.Join(", ", stale.Order(StringComparer.Ordinal))}");
             if (comment is not null) detail.Add(comment);
-            await audit.WriteAsync(actor.Username, save.Outcome == SaveOutcome.Created ? "destination.create" : "destination.update", "destination", name!,
+            var action = restoredFrom is not null ? "destination.restore" : save.Outcome == SaveOutcome.Created ? "destination.create" : "destination.update";
+            await audit.WriteAsync(actor.Username, action, "destination", name!,
                 AuditOutcomes.Ok, save.PreviousContent, stored, detail.Count > 0 ? string.Join("; ", detail) : null, ct).ConfigureAwait(false);
         }
         return save;
@@ -167,6 +186,16 @@ public sealed partial class DefinitionService(DocumentStore documents, SecretVau
         int? expectedVersion = null, string? comment = null, CancellationToken ct = default)
     {
         await guard.RequireAsync(actor, Permission.EditSyncs, "sync.save", "sync", expectedName ?? "(new)", ct).ConfigureAwait(false);
+        return await WriteSyncAsync(actor, text, format, expectedName, asWritten, expectedVersion, comment, null, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Validates and stores a sync once the permission is checked, and keeps its job in step with its schedule. With
+    /// <paramref name="restoredFrom"/>, the text is that old version's document and the audit entry is a <c>sync.restore</c>.
+    /// </summary>
+    private async Task<SaveResult> WriteSyncAsync(Actor actor, string text, DocumentFormat format, string? expectedName, bool asWritten,
+        int? expectedVersion, string? comment, int? restoredFrom, CancellationToken ct)
+    {
         var check = await ValidateSyncAsync(text, format, expectedName, ct).ConfigureAwait(false);
         if (!check.Succeeded) throw new CohortDiagnosticsException(check.Diagnostics);
         var name = check.Written!.Name;
@@ -174,12 +203,16 @@ public sealed partial class DefinitionService(DocumentStore documents, SecretVau
             throw new VersionConflictException(DocumentKinds.Sync, name, 0, -1);
         var keep = format == DocumentFormat.Yaml || asWritten;
         var stored = keep ? text : DocumentConverter.ToYaml(check.Root!);
+        if (restoredFrom is { } from) comment = RestoredComment(from);
         var save = await documents.SaveAsync(DocumentKinds.Sync, name, keep ? Extension(format) : "yaml", stored, actor.Username, expectedVersion, comment, ct).ConfigureAwait(false);
         project.Invalidate();
         var current = await jobs.GetAsync(name, ct).ConfigureAwait(false);
         if (current is null || current.Schedule != check.Schedule)
             await jobs.UpsertAsync(name, check.Schedule, check.Schedule.NextAfter(clock.GetUtcNow(), project.TimeZone), ct).ConfigureAwait(false);
-        if (save.Outcome != SaveOutcome.Unchanged)
+        if (restoredFrom is { } v)
+            await audit.WriteAsync(actor.Username, "sync.restore", "sync", name, AuditOutcomes.Ok, save.PreviousContent, stored,
+                $"restored version {v} as version {save.Document!.Version}", ct).ConfigureAwait(false);
+        else if (save.Outcome != SaveOutcome.Unchanged)
             await audit.WriteAsync(actor.Username, save.Outcome == SaveOutcome.Created ? "sync.create" : "sync.update", "sync", name,
                 AuditOutcomes.Ok, save.PreviousContent, stored, comment ?? $"version {save.Version!.Version}", ct).ConfigureAwait(false);
         return save;

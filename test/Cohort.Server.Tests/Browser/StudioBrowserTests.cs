@@ -238,6 +238,57 @@ public sealed class StudioBrowserTests(StudioFixture fx) : IClassFixture<StudioF
     }
 
     [Fact]
+    public async Task Restoring_an_old_sync_version_in_its_history_brings_its_schedule_back()
+    {
+        await fx.ApiAsync(HttpMethod.Post, "/api/destinations", "admin", """{"name":"restore_sheet","type":"file","settings":{"path":"restore-sheet.csv"}}""");
+        const string v1 = """{"name":"restore_sync","audience":"high_value","destination":"restore_sheet","mode":"mirror","fields":{"first_name":"first_name"},"identifiers":{"email":"email"},"schedule":{"cron":"0 6 * * *"}}""";
+        await fx.ApiAsync(HttpMethod.Post, "/api/syncs", Marketer, v1);
+        await fx.ApiAsync(HttpMethod.Put, "/api/syncs/restore_sync", Marketer, v1.Replace("0 6 * * *", "0 7 * * *", StringComparison.Ordinal));
+
+        var page = await fx.SignInAsync(Marketer, Password);
+        await page.GotoAsync("/syncs/restore_sync");
+        await StudioFixture.WaitInteractiveAsync(page);
+        await page.ClickAsync("[data-testid=history-link]");
+        await page.WaitForURLAsync("**/syncs/restore_sync/history");
+        await StudioFixture.WaitInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=versions] tbody tr")).ToHaveCountAsync(2);
+        await page.ClickAsync("[data-testid=restore-1]");
+        await Assertions.Expect(page.Locator("[data-testid=message]")).ToContainTextAsync("Restored version 1 as version 3");
+        await Assertions.Expect(page.Locator("[data-testid=versions] tbody tr")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("[data-testid=versions] tr[data-version='3']")).ToContainTextAsync("restored from version 1");
+        await StudioFixture.ScreenshotAsync(page, "15-sync-version-restore");
+        var current = await fx.ApiAsync(HttpMethod.Get, "/api/syncs/restore_sync", Viewer);
+        Assert.Equal(3, current["version"]!.GetValue<int>());
+        Assert.Equal("0 6 * * *", current["schedule"]!["cron"]!.GetValue<string>());
+        await page.Context.CloseAsync();
+
+        var viewer = await fx.SignInAsync(Viewer, Password);
+        await viewer.GotoAsync("/syncs/restore_sync/history");
+        await StudioFixture.WaitInteractiveAsync(viewer);
+        await Assertions.Expect(viewer.Locator("[data-testid=versions] tbody tr")).ToHaveCountAsync(3);
+        await Assertions.Expect(viewer.Locator("[data-testid^=restore-]")).ToHaveCountAsync(0);
+        await viewer.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task An_admin_restores_a_destination_version_from_the_sync_list()
+    {
+        const string v1 = """{"name":"history_sheet","type":"file","description":"first","settings":{"path":"history-sheet.csv"}}""";
+        await fx.ApiAsync(HttpMethod.Post, "/api/destinations", "admin", v1);
+        await fx.ApiAsync(HttpMethod.Put, "/api/destinations/history_sheet", "admin", v1.Replace("first", "second", StringComparison.Ordinal));
+
+        var page = await fx.SignInAsync("admin", ServerFixture<SqliteStoreProvider>.AdminPassword);
+        await page.GotoAsync("/syncs");
+        await page.ClickAsync("[data-testid=destination-history-history_sheet]");
+        await page.WaitForURLAsync("**/destinations/history_sheet/history");
+        await StudioFixture.WaitInteractiveAsync(page);
+        await page.ClickAsync("[data-testid=restore-1]");
+        await Assertions.Expect(page.Locator("[data-testid=message]")).ToContainTextAsync("Restored version 1 as version 3");
+        Assert.Equal("first", (await fx.ApiAsync(HttpMethod.Get, "/api/destinations/history_sheet", Viewer))["description"]!.GetValue<string>());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task An_admin_sees_pii_the_schema_diagram_and_the_audit_log()
     {
         var page = await fx.SignInAsync("admin", ServerFixture<SqliteStoreProvider>.AdminPassword);
