@@ -42,6 +42,8 @@ public sealed class ParameterBag
     /// <summary>The value bound to placeholder <paramref name="ordinal"/> (1-based).</summary>
     public object ValueOf(int ordinal) => _parameters[ordinal - 1].Value;
 
+    public SqlParameterType TypeOf(int ordinal) => _parameters[ordinal - 1].Type;
+
     public ImmutableArray<SqlParameter> ToImmutable() => [.. _parameters];
 
     private static object Normalise(SqlParameterType type, object value) => (type, value) switch
