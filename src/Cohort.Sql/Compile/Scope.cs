@@ -150,6 +150,7 @@ internal sealed class AggregatePass : IJoinedPass
             .ToList();
         var distinctRests = restLists.Select(S.And).DistinctBy(Print).ToList();
         var either = distinctRests.Any(r => r is BoolExpr { Value: true }) ? BoolExpr.True : S.Or(distinctRests);
+        if (either is not BoolExpr && distinctRests.Count > 1 && ByName(restLists) is { } byName) either = byName;
         var implied = either is BoolExpr ? [] : ImpliedByEvery(restLists);
         var result = S.And([.. shared, .. implied, either]);
         return (result is BoolExpr { Value: true } ? null : result, shared);
@@ -183,6 +184,57 @@ internal sealed class AggregatePass : IJoinedPass
         }
         return implied;
     }
+
+    /// <summary>
+    /// When every alternative is "one of these event names, from this time on" (or without a time), the OR as one
+    /// CASE on the name: <c>CASE WHEN name = 'Order Completed' THEN TRUE WHEN name = 'Page Viewed' THEN t &gt;= $30d
+    /// … ELSE FALSE END</c>, each name with the earliest start of the alternatives naming it. The same rows, but one
+    /// name test and one time test per row instead of every alternative's (winback_offer at 1M: 1,046 → 590 ms on
+    /// DuckDB, which evaluates a wide OR of ANDs term by term).
+    /// </summary>
+    private SqlExpr? ByName(List<List<SqlExpr>> alternatives)
+    {
+        if (alternatives.Count < 2) return null;
+        ColumnExpr? nameColumn = null, timeColumn = null;
+        var starts = new List<(string Name, ParamExpr Param, DateTime? From, ParamExpr? FromParam)>();
+        foreach (var alternative in alternatives)
+        {
+            var names = Names(alternative);
+            var bounds = TimeBounds(alternative, lower: true);
+            if (names.Count != 1 || bounds.Count > 1) return null;
+            var (column, values) = names.Values.Single();
+            nameColumn ??= column;
+            if (Print(column) != Print(nameColumn)) return null;
+            (ColumnExpr Column, DateTime Value)? bound = bounds.Count == 1 ? bounds.Values.Single() : null;
+            if (bound is { } b)
+            {
+                timeColumn ??= b.Column;
+                if (Print(b.Column) != Print(timeColumn)) return null;
+            }
+            // Nothing else may narrow the alternative: only its name test and its start.
+            var used = alternative.Count(c => IsNameTest(c, column) || (bound is { } bb && IsStart(c, bb.Column)));
+            if (used != alternative.Count) return null;
+            var boundParam = bound is null ? null : alternative.Select(c => c is BinaryExpr { Op: BinaryOp.GreaterOrEqual or BinaryOp.Greater, Right: ParamExpr p } && _ctx.Parameters.ValueOf(p.Ordinal) is DateTime d && d == bound.Value.Value ? p : null).First(p => p is not null);
+            foreach (var v in values) starts.Add(((string)_ctx.Parameters.ValueOf(v.Ordinal), v, bound?.Value, boundParam));
+        }
+        // A strict start (t > x) is kept as t >= x only if every alternative used >=; otherwise keep the OR.
+        if (alternatives.Any(a => a.Any(c => c is BinaryExpr { Op: BinaryOp.Greater }))) return null;
+        var whens = starts.GroupBy(s => s.Name, StringComparer.Ordinal).OrderBy(g => g.Min(s => s.Param.Ordinal)).Select(g =>
+        {
+            SqlExpr then = g.Any(s => s.From is null)
+                ? BoolExpr.True
+                : S.Cmp(BinaryOp.GreaterOrEqual, timeColumn!, g.MinBy(s => s.From!.Value).FromParam!);
+            return new CaseWhen(S.Eq(nameColumn!, g.First().Param), then);
+        }).ToList();
+        return new CaseExpr([.. whens], BoolExpr.False);
+    }
+
+    private static bool IsNameTest(SqlExpr c, ColumnExpr column) =>
+        c is BinaryExpr { Op: BinaryOp.Equal, Left: ColumnExpr l } && Print(l) == Print(column)
+        || c is InExpr { Operand: ColumnExpr o } && Print(o) == Print(column);
+
+    private static bool IsStart(SqlExpr c, ColumnExpr column) =>
+        c is BinaryExpr { Op: BinaryOp.GreaterOrEqual or BinaryOp.Greater, Left: ColumnExpr l, Right: ParamExpr } && Print(l) == Print(column);
 
     private Dictionary<string, (ColumnExpr Column, DateTime Value)> TimeBounds(List<SqlExpr> conjuncts, bool lower)
     {

@@ -63,6 +63,7 @@ public sealed class ConditionGenerator
             options.Add((3, Event(depth)));
             options.Add((2, Sequence(depth)));
             options.Add((2, Trait()));
+            options.Add((1, PlainEvents()));
             if (!audiences.IsEmpty) options.Add((1, Membership()));
         }
         if (Paths.ContainsKey(model.Name)) options.Add((isParent ? 3 : 1, Relation(model, depth)));
@@ -89,6 +90,18 @@ public sealed class ConditionGenerator
         { IsNumeric: true } => tests.For(column.Type, numbers: ValuePools.NumbersOf(model.Name, column.Name)),
         _ => tests.For(column.Type),
     };
+
+    /// <summary>
+    /// Two to four event conditions on the same events, each only names and a window from "ever" or "the last N",
+    /// under all/any: the shape whose shared scan the compiler filters with one CASE on the event name.
+    /// </summary>
+    private Gen<Condition> PlainEvents()
+    {
+        var window = Weighted((1, Gen.Const(Ever)), (3, Pick(ValuePools.FixedDurations).Select(d => Last(d))));
+        var one = Gen.Select(Pick(EventNameChoices), window, Measure(TestSchema.Events),
+            (names, w, measure) => (Condition)new EventCondition(null, names, null, w, measure));
+        return Gen.Select(one.Array[2, 4], Gen.Bool, (cs, all) => all ? (Condition)new AllCondition([.. cs]) : new AnyCondition([.. cs]));
+    }
 
     private Gen<Condition> Event(int depth)
     {
