@@ -78,7 +78,7 @@ internal sealed class ConditionCompiler
     private SqlExpr Event(EventCondition e, Scope scope)
     {
         var path = Resolve(_ctx.Index.ResolveEventPath(scope.Model, e.Model, e.Names));
-        var pass = scope.AggregatePassFor(path, _ctx);
+        var pass = scope.AggregatePassFor(path, _ctx, windowed: e.Window is not TimeWindow.Ever);
         var model = pass.End.Model;
         var t = S.Col(pass.End.Alias, model.TimestampColumn!);
         var filter = S.And(
@@ -92,7 +92,7 @@ internal sealed class ConditionCompiler
     private SqlExpr Relation(RelationCondition r, Scope scope)
     {
         var path = Resolve(_ctx.Index.ResolvePath(scope.Model, r.Path));
-        var pass = scope.AggregatePassFor(path, _ctx);
+        var pass = scope.AggregatePassFor(path, _ctx, windowed: r.Window is not TimeWindow.Ever);
         var model = pass.End.Model;
         var t = model.TimestampColumn is null ? null : S.Col(pass.End.Alias, model.TimestampColumn);
         var timeFilter = r.Window is TimeWindow.Ever

@@ -22,10 +22,15 @@ internal sealed class Scope(ModelDefinition model, string alias)
     /// <summary>Memoised expressions per scope (e.g. inlined audience memberships).</summary>
     public Dictionary<string, SqlExpr> Memo { get; } = [];
 
-    /// <summary>The single grouped pass for a path: conditions over the same rows share one scan.</summary>
-    public AggregatePass AggregatePassFor(RelationPath path, CompileContext ctx)
+    /// <summary>
+    /// The grouped pass for a path: conditions over the same rows share one scan. <paramref name="windowed"/>
+    /// conditions (the last 30 days) get a pass of their own, apart from those over all history: one scan then
+    /// reads a time slice with simple filters, the other everything with simple filters, instead of one scan of
+    /// everything testing every condition's filter per row (engaged_readers_never_purchased at 1M: 292 → 167 ms).
+    /// </summary>
+    public AggregatePass AggregatePassFor(RelationPath path, CompileContext ctx, bool windowed = false)
     {
-        var signature = string.Join("/", path.Hops.Select(h => $"{h.Relationship.Name}:{h.Reversed}"));
+        var signature = string.Join("/", path.Hops.Select(h => $"{h.Relationship.Name}:{h.Reversed}")) + (windowed ? "@window" : "");
         if (!_aggregatePasses.TryGetValue(signature, out var pass))
         {
             pass = new AggregatePass(path, ctx);
