@@ -222,8 +222,9 @@ internal sealed class AggregatePass : IJoinedPass
             var boundParam = bound is null ? null : alternative.Select(c => c is BinaryExpr { Op: BinaryOp.GreaterOrEqual or BinaryOp.Greater, Right: ParamExpr p } && _ctx.Parameters.ValueOf(p.Ordinal) is DateTime d && d == bound.Value.Value ? p : null).First(p => p is not null);
             foreach (var v in values) starts.Add(((string)_ctx.Parameters.ValueOf(v.Ordinal), v, bound?.Value, boundParam));
         }
-        // A strict start (t > x) is kept as t >= x only if every alternative used >=; otherwise keep the OR.
-        if (alternatives.Any(a => a.Any(c => c is BinaryExpr { Op: BinaryOp.Greater }))) return null;
+        // A strict start (t > x) is kept as t >= x only if every alternative used >=; otherwise keep the OR. Without
+        // any start, the names alone decide, which the implied IN list already says.
+        if (alternatives.Any(a => a.Any(c => c is BinaryExpr { Op: BinaryOp.Greater })) || starts.All(s => s.From is null)) return null;
         var whens = starts.GroupBy(s => s.Name, StringComparer.Ordinal).OrderBy(g => g.Min(s => s.Param.Ordinal)).Select(g =>
         {
             SqlExpr then = g.Any(s => s.From is null)

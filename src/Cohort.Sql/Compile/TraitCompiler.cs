@@ -29,7 +29,7 @@ internal sealed class TraitCompiler(CompileContext ctx, ConditionCompiler condit
         var path = ConditionCompiler.Resolve(ctx.Index.ResolvePath(scope.Model, trait.Path));
         var value = trait.Kind == TraitKind.MostFrequent
             ? MostFrequentPass.Compile(trait, path, scope, ctx, conditions)
-            : Aggregate(trait, scope.AggregatePassFor(path, ctx));
+            : Aggregate(trait, scope.AggregatePassFor(path, ctx, windowed: trait.Window is not TimeWindow.Ever));
         _values[(scope, trait.Name)] = value;
         return value;
     }
