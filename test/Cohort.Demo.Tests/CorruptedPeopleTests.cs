@@ -161,8 +161,8 @@ public sealed class CorruptedPeopleTests(ITestOutputHelper output)
         output.WriteLine($"records with 3+ damaged fields of the model's five (first, last, dob, postcode, email): {check.ThreePlusDamagedWithoutPhone:P2}");
         foreach (var r in data.Records.Take(12))
             output.WriteLine($"{r.Source} {r.RecordId} person {r.PersonId}: {r.FirstName} | {r.LastName} | {r.BirthDate} | {r.City} | {r.Postcode} | {r.Email} | {r.Phone} [{r.Corruptions}]");
-        var model = FellegiSunterCheck.Run(data);
-        output.WriteLine($"oracle Fellegi-Sunter (names, dob, postcode, email; blocking of the rules): {model.Candidates} candidate pairs ({model.TrueCandidates} true), recall {model.Recall:F4} at precision {model.Precision:F4}");
+        // Probabilistic matching on this dataset is measured by the engine itself: Cohort.Identity.Tests
+        // (CorruptedMatchingTests) and `cohort identity evaluate --corrupted`.
         Assert.True(check.TruePositives > 0);
     }
 }

@@ -31,7 +31,14 @@ public sealed record SqlJoin(JoinKind Kind, FromItem Item, SqlExpr On);
 /// A named subquery. <see cref="Materialized"/> asks the engine to compute it once, as written, before the outer
 /// query may push anything into it.
 /// </summary>
-public sealed record CommonTableExpr(string Name, SelectStatement Query, bool Materialized = false);
+public sealed record CommonTableExpr(string Name, SelectStatement Query, bool Materialized = false)
+{
+    /// <summary>
+    /// Materialized on DuckDB only; PostgreSQL inlines it into each reader (<c>NOT MATERIALIZED</c>). For a shared
+    /// scan: PostgreSQL plans a materialized CTE without statistics (a few rows), and a wrong nested loop follows.
+    /// </summary>
+    public bool MaterializedOnDuckDbOnly { get; init; }
+}
 
 public sealed record SelectStatement
 {

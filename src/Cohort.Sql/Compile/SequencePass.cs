@@ -213,7 +213,7 @@ internal sealed class SequencePass : IJoinedPass
             Columns = [.. columns.Select(c => new SelectItem(S.Col(scan, c), c))],
             From = table with { Alias = scan },
             Where = NullIfTrue(where),
-        }, Materialized: true));
+        }) { MaterializedOnDuckDbOnly = true });
         _shared = name;
     }
 

@@ -55,7 +55,13 @@ public sealed class SqlEmitter(SqlDialect dialect)
             {
                 _indent++;
                 NewLine();
-                Write(Id(s.With[i].Name) + (s.With[i].Materialized ? " AS MATERIALIZED (" : " AS ("));
+                var materialized = s.With[i] switch
+                {
+                    { MaterializedOnDuckDbOnly: true } => Dialect.Name == SqlDialectName.DuckDb ? " AS MATERIALIZED (" : " AS NOT MATERIALIZED (",
+                    { Materialized: true } => " AS MATERIALIZED (",
+                    _ => " AS (",
+                };
+                Write(Id(s.With[i].Name) + materialized);
                 _indent++;
                 NewLine();
                 EmitStatement(s.With[i].Query);

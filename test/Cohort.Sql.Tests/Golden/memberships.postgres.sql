@@ -18,7 +18,7 @@ WITH
       AND e1.occurred_at >= $4
     GROUP BY e1.customer_id
   ),
-  sequence_1_events AS MATERIALIZED (
+  sequence_1_events AS NOT MATERIALIZED (
     SELECT
       s1.customer_id AS customer_id,
       s1.event AS event,

@@ -1,6 +1,6 @@
 -- Members of audience 'sequences'
 WITH
-  sequence_1_events AS MATERIALIZED (
+  sequence_1_events AS NOT MATERIALIZED (
     SELECT
       s1.customer_id AS customer_id,
       s1.event AS event,
@@ -104,7 +104,7 @@ WITH
     FROM sequence_1_step3
     WHERE sequence_1_step3.t <= (sequence_1_step3.l + $8)
   ),
-  sequence_2_events AS MATERIALIZED (
+  sequence_2_events AS NOT MATERIALIZED (
     SELECT
       s2.customer_id AS customer_id,
       s2.event AS event,
