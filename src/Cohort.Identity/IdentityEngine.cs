@@ -278,7 +278,7 @@ public sealed class IdentityEngine(IWarehouse warehouse, IdentityRules rules, Ti
     private async Task CleanupAsync(CancellationToken ct)
     {
         string[] work = ["ident", "blocked_raw", "patterns", "bnorm", "rec", "occ0", "occ", "occ_next", "drop", "lv", "rn", "edges", "cc", "comp", "viol", "records_new", "identifiers_new",
-            "occurrences_new", "cohort", "cohorts_new", "aff_cohorts", "diff", "changed", "touched", "kept", "rec_a", "occ_a", "occ_all", "cand", "own", "keep", "moves", "cohort_id", "aff_next", "profiles_new", "detid", .. Matching.ProbabilisticMatcher.WorkTables];
+            "occurrences_new", "cohort", "cohorts_new", "aff_cohorts", "diff", "changed", "touched", "kept", "rec_a", "occ_a", "occ_all", "cand", "own", "keep", "moves", "cohort_id", "aff_next", "profiles_new", "detid", .. Matching.ProbabilisticMatcher.WorkTables(rules.Matching?.Fields.Length ?? 0)];
         await warehouse.ExecuteScriptAsync(string.Join(";\n", work.Select(w => $"DROP TABLE IF EXISTS {W(w)}")), ct).ConfigureAwait(false);
     }
 

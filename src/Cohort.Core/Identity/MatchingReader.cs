@@ -66,7 +66,6 @@ internal static partial class MatchingReader
         }
         else ok = false;
 
-        var fieldNames = fields.Select(f => f.Name).ToList();
         var declaredFields = map.Find("fields")?.Value is DocMapping dm ? dm.Entries.Select(e => e.Key).ToList() : [];
         var blocking = new List<BlockingRule>();
         if (reader.Required(map, "blocking", "'matching'") is { } blockingEntry && reader.Sequence(blockingEntry.Value, "'matching.blocking'") is { } rulesList)

@@ -116,6 +116,4 @@ internal sealed class MatchingSql(MatchingRules matching, IdentityRules rules, S
         var fence = dialect == SqlDialectName.Postgres ? " OFFSET 0" : "";
         return $"SELECT {string.Join(", ", outer)}\nFROM (SELECT {string.Join(",\n       ", inner)}\n      FROM {from}{fence}) AS x";
     }
-
-    public string LevelColumns(string alias) => string.Join(", ", matching.Fields.Select((_, i) => $"{alias}.{G(i)}"));
 }

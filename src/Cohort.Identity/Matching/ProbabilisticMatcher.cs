@@ -39,7 +39,10 @@ internal sealed class ProbabilisticMatcher(IWarehouse warehouse, IdentityRules r
 
     private string W(string name) => sql.Work("_idw_" + name);
 
-    public static readonly string[] WorkTables = ["mr", "mp", "mg", "ms", "msc", "me", "mrej", "medges", "mcc", "mgroup", "mbad", "comp_m", "pairs_new", "model_new", "tf0", "tf1", "tf2", "tf3", "tf4", "tf5", "tf6", "tf7", "tf8", "tf9"];
+    /// <summary>The work tables a run with <paramref name="fields"/> matching fields may leave (one term-frequency table per field).</summary>
+    public static IEnumerable<string> WorkTables(int fields) =>
+        ["mr", "mp", "mg", "msc", "me", "mrej", "medges", "mcc", "mgroup", "mbad", "comp_m", "pairs_new", "model_new",
+         .. Enumerable.Range(0, fields).Select(i => "tf" + i.ToString(CultureInfo.InvariantCulture))];
 
     public FellegiSunterModel? Model { get; private set; }
 
@@ -151,7 +154,6 @@ internal sealed class ProbabilisticMatcher(IWarehouse warehouse, IdentityRules r
             if (tfLevel < 0) continue;
             // Term frequency: an exact agreement on a value is as strong as the value is rare (u = the value's share).
             var tf = W("tf" + i.ToString(CultureInfo.InvariantCulture));
-            statements.Add($"DROP TABLE IF EXISTS {tf}");
             statements.Add($"CREATE TABLE {tf} AS SELECT {MatchingSql.F(i)} AS v, CAST(count(*) AS DOUBLE PRECISION) / (SELECT count({MatchingSql.F(i)}) FROM {W("mr")}) AS tf FROM {W("mr")} WHERE {MatchingSql.F(i)} IS NOT NULL GROUP BY {MatchingSql.F(i)}");
             var alias = "t" + i.ToString(CultureInfo.InvariantCulture);
             // One equality (the value only where the level is exact) so both engines hash-join it.

@@ -210,7 +210,7 @@ internal sealed class AggregatePass : IJoinedPass
             var (column, values) = names.Values.Single();
             nameColumn ??= column;
             if (Print(column) != Print(nameColumn)) return null;
-            (ColumnExpr Column, DateTime Value)? bound = bounds.Count == 1 ? bounds.Values.Single() : null;
+            (ColumnExpr Column, DateTime Value, ParamExpr Param)? bound = bounds.Count == 1 ? bounds.Values.Single() : null;
             if (bound is { } b)
             {
                 timeColumn ??= b.Column;
@@ -219,8 +219,7 @@ internal sealed class AggregatePass : IJoinedPass
             // Nothing else may narrow the alternative: only its name test and its start.
             var used = alternative.Count(c => IsNameTest(c, column) || (bound is { } bb && IsStart(c, bb.Column)));
             if (used != alternative.Count) return null;
-            var boundParam = bound is null ? null : alternative.Select(c => c is BinaryExpr { Op: BinaryOp.GreaterOrEqual or BinaryOp.Greater, Right: ParamExpr p } && _ctx.Parameters.ValueOf(p.Ordinal) is DateTime d && d == bound.Value.Value ? p : null).First(p => p is not null);
-            foreach (var v in values) starts.Add(((string)_ctx.Parameters.ValueOf(v.Ordinal), v, bound?.Value, boundParam));
+            foreach (var v in values) starts.Add(((string)_ctx.Parameters.ValueOf(v.Ordinal), v, bound?.Value, bound?.Param));
         }
         // A strict start (t > x) is kept as t >= x only if every alternative used >=; otherwise keep the OR. Without
         // any start, the names alone decide, which the implied IN list already says.
@@ -242,9 +241,9 @@ internal sealed class AggregatePass : IJoinedPass
     private static bool IsStart(SqlExpr c, ColumnExpr column) =>
         c is BinaryExpr { Op: BinaryOp.GreaterOrEqual or BinaryOp.Greater, Left: ColumnExpr l, Right: ParamExpr } && Print(l) == Print(column);
 
-    private Dictionary<string, (ColumnExpr Column, DateTime Value)> TimeBounds(List<SqlExpr> conjuncts, bool lower)
+    private Dictionary<string, (ColumnExpr Column, DateTime Value, ParamExpr Param)> TimeBounds(List<SqlExpr> conjuncts, bool lower)
     {
-        var result = new Dictionary<string, (ColumnExpr, DateTime)>(StringComparer.Ordinal);
+        var result = new Dictionary<string, (ColumnExpr, DateTime, ParamExpr)>(StringComparer.Ordinal);
         foreach (var c in conjuncts)
         {
             if (c is not BinaryExpr { Left: ColumnExpr column, Right: ParamExpr param } b) continue;
@@ -253,7 +252,7 @@ internal sealed class AggregatePass : IJoinedPass
             var key = Print(column);
             // Several bounds in one alternative: the tightest holds (any of them is a valid weakening).
             if (!result.TryGetValue(key, out var existing) || (lower ? value > existing.Item2 : value < existing.Item2))
-                result[key] = (column, value);
+                result[key] = (column, value, param);
         }
         return result;
     }
